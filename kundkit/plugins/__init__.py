@@ -1,0 +1,1 @@
+"""The built-in plugins. Every module in this package is loaded as a plugin, like any other."""
