@@ -41,7 +41,7 @@ class Currency:
 
     code: str
     minor_units: int
-    symbols: Mapping[str, str] = dataclass_field(default_factory=dict)
+    symbols: Mapping[str, str] = dataclass_field(default_factory=dict, hash=False)
 
     def symbol(self, language: str = "sv") -> str:
         return self.symbols.get(language, self.code)

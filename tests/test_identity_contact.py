@@ -83,3 +83,15 @@ def test_no_dns_is_needed():
     # (no network in tests, nor for a clerk registering a customer offline).
     assert parse_email("kund@no-such-domain-kundkit.invalid.se") == \
         "kund@no-such-domain-kundkit.invalid.se"
+
+
+def test_importing_the_modules_loads_no_heavy_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, kundkit.identity, kundkit.money; heavy = "
+            "('phonenumbers', 'email_validator', 'yaml'); "
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
