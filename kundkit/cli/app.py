@@ -49,17 +49,18 @@ class RootGroup(KundkitGroup):
         return [name for name, (module, _help) in GROUPS.items()
                 if module in sys.modules or importlib.util.find_spec(module) is not None]
 
-    def _plugin_commands(self, ctx: click.Context) -> None:
-        if getattr(self, "_plugins_loaded", False):
-            return
-        self._plugins_loaded = True
-        kctx = ctx.find_object(_context_class())
-        if kctx is None:
-            return
-        try:
-            kctx.plugins.hook.register_commands(cli=self)
-        except KundkitError as exc:
-            raise KundkitClickError(exc) from None
+    def _plugin_group(self, ctx: click.Context) -> click.Group:
+        """The commands that plugins add, collected per invocation (never onto the shared root,
+        so that one business's plugins do not leak into the next command run in this process)."""
+        key = "kundkit.plugin_commands"
+        if key not in ctx.meta:
+            collector = KundkitGroup("kundkit")
+            ctx.meta[key] = collector
+            try:
+                ensure_context(ctx).plugins.hook.register_commands(cli=collector)
+            except KundkitError as exc:
+                raise KundkitClickError(exc) from None
+        return ctx.meta[key]
 
     def _wants_plugins(self) -> bool:
         if os.environ.get("KUNDKIT_LOAD_PLUGINS"):
@@ -76,8 +77,7 @@ class RootGroup(KundkitGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(self._available()) | set(self.commands)
         if self._wants_plugins():
-            self._plugin_commands(ctx)
-            names |= set(self.commands)
+            names |= set(self._plugin_group(ctx).commands)
         return sorted(names)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
@@ -86,9 +86,9 @@ class RootGroup(KundkitGroup):
             if module_name in sys.modules or importlib.util.find_spec(module_name) is not None:
                 module = importlib.import_module(module_name)
                 self.add_command(module.cli, name)
-        if name not in self.commands:
-            self._plugin_commands(ctx)
-        return self.commands.get(name)
+        if name in self.commands:
+            return self.commands[name]
+        return self._plugin_group(ctx).commands.get(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
@@ -112,10 +112,23 @@ class RootGroup(KundkitGroup):
             raise KundkitClickError(exc) from None
 
 
-def _context_class() -> type:
-    from kundkit.context import Context
+def ensure_context(ctx: click.Context) -> Any:
+    """The kundkit Context of this invocation, made from the root options on first use (command
+    resolution runs before the root callback, and needs it to find plugin commands)."""
+    root = ctx.find_root()
+    if root.obj is None:
+        from pathlib import Path
 
-    return Context
+        from kundkit.context import Context
+
+        params = root.params
+        config_path = params.get("config_path") or os.environ.get("KUNDKIT_CONFIG")
+        forced = os.environ.get("KUNDKIT_FORCE_PROMPTS") == "1"
+        interactive = forced or (sys.stdin is not None and sys.stdin.isatty())
+        root.obj = Context(config_path=Path(config_path) if config_path else None,
+                           actor=params.get("actor") or os.environ.get("KUNDKIT_USER"),
+                           no_input=bool(params.get("no_input")) or not interactive, warn=_warn)
+    return root.obj
 
 
 def _warn(message: str) -> None:
@@ -134,7 +147,7 @@ def _warn(message: str) -> None:
                                                "(implied when stdin is not a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, actor: str | None, no_input: bool,
+def cli(ctx: click.Context, config_path: str | None, actor: str | None, no_input: bool,  # noqa: ARG001
         debug: bool) -> None:
     """kundkit organises a small business's work with its customers: the register and each
     customer's permanent manager, purchases and discounts, key products, the staff's contribution
@@ -145,11 +158,5 @@ def cli(ctx: click.Context, config_path: str | None, actor: str | None, no_input
       kundkit customer add --name "Bygg & Montage AB" --company --orgnr 556036-0793
       kundkit customer list --format json
     """
-    from pathlib import Path
+    ensure_context(ctx)
 
-    from kundkit.context import Context
-
-    forced = os.environ.get("KUNDKIT_FORCE_PROMPTS") == "1"
-    interactive = forced or (sys.stdin is not None and sys.stdin.isatty())
-    ctx.obj = Context(config_path=Path(config_path) if config_path else None, actor=actor,
-                      no_input=no_input or not interactive, warn=_warn)
