@@ -23,8 +23,7 @@ from kundkit.errors import ConfigError, ConfigProblems, Problem
 from kundkit.i18n import _
 from kundkit.yamldoc import YamlDoc, parse_yaml
 
-CONFIG_NAME = "kundkit.yaml"
-CONFIG_ENV = "KUNDKIT_CONFIG"
+from kundkit.locate import CONFIG_ENV, CONFIG_NAME, find_config  # noqa: F401  (re-exported)
 
 _TEXT = {"type": "string"}
 CORE_SCHEMA: dict[str, Any] = {
@@ -72,19 +71,6 @@ def config_schema(sections: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "required": ["business"],
         "properties": {**CORE_SCHEMA, **sections},
     }
-
-
-def find_config(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path | None:
-    """``--config``/``KUNDKIT_CONFIG``, else ``kundkit.yaml`` in the current folder or a parent."""
-    given = explicit or os.environ.get(CONFIG_ENV)
-    if given:
-        return Path(given)
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _display(path: Path) -> str:

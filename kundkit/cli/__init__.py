@@ -24,7 +24,7 @@ def _config_from_argv(argv: list[str]) -> Path | None:
 
 def setup_language(argv: list[str]) -> str:
     """Speak the business's language from the first word, without parsing YAML."""
-    from kundkit.config import find_config
+    from kundkit.locate import find_config
     from kundkit.i18n import detect_language, set_language
 
     explicit = _config_from_argv(argv)

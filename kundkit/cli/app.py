@@ -66,7 +66,7 @@ class RootGroup(KundkitGroup):
         if os.environ.get("KUNDKIT_LOAD_PLUGINS"):
             return True
         from kundkit import cli as package
-        from kundkit.config import find_config
+        from kundkit.locate import find_config
 
         path = package.detected_config or find_config()
         try:
