@@ -210,8 +210,8 @@ def svg_line_chart(series: Mapping[str, Sequence[Number | None]] | Sequence[Numb
     points = max((len(values) for values in named.values()), default=0)
     pad = 8
     legend = [name for name in named if name]
-    top = pad + (22 if title else 0) + (18 if legend else 0) + 6
-    bottom = height - pad - (18 if x_labels else 0)
+    top = pad + (22 if title else 0) + (22 if legend else 0) + 8
+    bottom = height - pad - (22 if x_labels else 0)
     parts = [_svg_open(width, height, title)]
     if title:
         parts.append(_text(pad, pad + 14, title, weight="bold", size=14))
@@ -251,7 +251,7 @@ def svg_line_chart(series: Mapping[str, Sequence[Number | None]] | Sequence[Numb
                                  / max(1.0, (right - left) / max(1, points - 1))))
         for index, label in enumerate(x_labels[:points]):
             if index % every == 0:
-                parts.append(_text(x_at(index), height - pad - 4, _shorten(str(label), 14),
+                parts.append(_text(x_at(index), height - pad - 2, _shorten(str(label), 14),
                                    anchor="middle", fill=AXIS_COLOUR))
     legend_x = pad
     for number, (name, values) in enumerate(named.items()):
