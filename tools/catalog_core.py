@@ -180,6 +180,8 @@ CORE = {
     "The audit log of changes to personal data.": "Granskningsloggen över ändringar av personuppgifter.",
     "Check, back up and restore the store.": "Kontrollera, säkerhetskopiera och återställ databasen.",
     "List the loaded plugins.": "Lista de laddade tilläggen.",
+    "[OPTIONS]": "[FLAGGOR]",
+    "COMMAND [ARGS]...": "KOMMANDO [ARGUMENT]...",
 }
 
 CLICK = {

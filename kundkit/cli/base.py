@@ -25,6 +25,8 @@ class KundkitCommand(click.Command):
         self.help = _translate(self.help)
         self.short_help = _translate(self.short_help)
         self.epilog = _translate(self.epilog)
+        if self.options_metavar == "[OPTIONS]":
+            self.options_metavar = _("[OPTIONS]")
         for param in self.params:
             if isinstance(param, click.Option):
                 param.help = _translate(param.help)
@@ -42,6 +44,10 @@ class KundkitGroup(click.Group):
         self.help = _translate(self.help)
         self.short_help = _translate(self.short_help)
         self.epilog = _translate(self.epilog)
+        if self.options_metavar == "[OPTIONS]":
+            self.options_metavar = _("[OPTIONS]")
+        if self.subcommand_metavar == "COMMAND [ARGS]...":
+            self.subcommand_metavar = _("COMMAND [ARGS]...")
         for param in self.params:
             if isinstance(param, click.Option):
                 param.help = _translate(param.help)
