@@ -285,6 +285,11 @@ def _cross_document(documents: list[StandardDocument]) -> list[Problem]:
     return problems
 
 
+def language_name(code: str) -> str:
+    names = {"sv": _("Swedish"), "en": _("English")}
+    return names.get(code, code)
+
+
 def _shape(document: StandardDocument) -> dict[str, tuple[Any, ...]]:
     """What two translations must share: item ids and step ids, each with its path."""
     shape: dict[str, tuple[Any, ...]] = {}
@@ -301,16 +306,17 @@ def _translation_drift(first: StandardDocument, other: StandardDocument) -> list
     if first.kind != other.kind:
         return [other.doc.problem(("kind",), _(
             "the {language} version of '{id}' ({file}) is a {kind}, this one is not").format(
-            language=first.language, id=first.id, file=first.file, kind=first.kind))]
+            language=language_name(first.language), id=first.id, file=first.file, kind=first.kind))]
     mine, theirs = _shape(other), _shape(first)
+    language = language_name(first.language)
     problems = [other.doc.problem(path, _("{what} is not in the {language} version ({file})").format(
-        what=what, language=first.language, file=first.file), code="translation")
+        what=what, language=language, file=first.file), code="translation")
         for what, path in mine.items() if what not in theirs]
     missing = [what for what in theirs if what not in mine]
     if missing:
         problems.append(other.doc.problem(("sections",), _(
             "the {language} version ({file}) also has {what}, which this one lacks").format(
-            language=first.language, file=first.file, what=", ".join(missing)), key=True,
+            language=language, file=first.file, what=", ".join(missing)), key=True,
             code="translation"))
     return problems
 

@@ -146,11 +146,10 @@ def build_algorithm(doc: YamlDoc, path: PathKey, name: str) -> tuple[Algorithm, 
         ordered[0].id if ordered else "")
     algorithm = Algorithm(name, _text(data.get("title")), start, steps, doc.file, path)
     if not steps:
-        return algorithm, problems
+        return algorithm, _by_place(problems)
     if start not in steps:
         problem(path + ("start",), _("the start step '{step}' does not exist{hint}").format(
             step=start, hint=_hint(start, steps)))
-        return algorithm, problems
 
     broken: set[str] = set()
     for step in ordered:
@@ -168,6 +167,9 @@ def build_algorithm(doc: YamlDoc, path: PathKey, name: str) -> tuple[Algorithm, 
                     hint=_hint(answer.next, steps)))
 
     edges = {step.id: [t for t in algorithm.successors(step) if t in steps] for step in ordered}
+    if start not in steps:
+        # Without a start, "never reached" would name every step; mend the start first.
+        return algorithm, _by_place(problems)
     reached = _reachable(start, edges)
     for step in ordered:
         if step.id not in reached:
@@ -178,7 +180,11 @@ def build_algorithm(doc: YamlDoc, path: PathKey, name: str) -> tuple[Algorithm, 
         names = " → ".join(f"'{step_id}'" for step_id in loop + [loop[0]])
         problem(steps[loop[0]].path + ("id",), _("steps {steps} form a loop with no way out: none "
                                                  "of them leads to an outcome").format(steps=names))
-    return algorithm, problems
+    return algorithm, _by_place(problems)
+
+
+def _by_place(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.line, p.col))
 
 
 def _hint(target: str, steps: dict[str, Step]) -> str:
