@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import click
 
     from kundkit.context import Context
+    from kundkit.store import Transaction
 
 hookspec = pluggy.HookspecMarker("kundkit")
 hookimpl = pluggy.HookimplMarker("kundkit")
@@ -125,4 +126,54 @@ def feedback_received(ctx: Context, feedback: dict[str, Any]) -> None:
 
     :param ctx: the running kundkit context.
     :param feedback: the feedback record, as ``feedback show --format json`` gives it.
+    """
+
+
+@hookspec
+def customer_summary(ctx: Context, tx: Transaction, customer: dict[str, Any]) -> dict[str, Any] | None:
+    """Add a section to ``customer show`` (purchases, feedback, discount standing, ...).
+
+    Keep it cheap: ``customer show`` must stay fast on a large register, so look records up by
+    index or partition rather than scanning a whole big table.
+
+    :param ctx: the running kundkit context.
+    :param tx: the open read transaction; use ``tx.table(...)`` / ``tx.raw(...)``, never write.
+    :param customer: the customer record.
+    :return: a mapping of section name (e.g. ``"purchases"``) to a JSON-able value, added to the
+        ``customer show --format json`` object; None when the plugin has nothing to add.
+    """
+
+
+@hookspec
+def customer_data(ctx: Context, tx: Transaction, customer_id: str) -> dict[str, Any] | None:
+    """Everything the plugin's own tables hold about one customer, for ``customer data ID`` (the
+    right of access and portability).
+
+    :param ctx: the running kundkit context.
+    :param tx: the open transaction.
+    :param customer_id: the customer's id (``K1042``).
+    :return: a mapping of table name to the records about the customer (a list), as stored; the
+        answers of all plugins are merged into one JSON object. None when there is nothing.
+    """
+
+
+@hookspec
+def forget_customer(ctx: Context, tx: Transaction, customer_id: str, pseudonym: str,
+                    customer: dict[str, Any]) -> dict[str, int] | None:
+    """Erase or anonymise a customer's personal data in the plugin's own tables (``customer
+    forget ID``), in the caller's transaction.
+
+    Delete what has no other purpose (free-text notes, message bodies); keep what the books need
+    (purchases, invoices) under ``pseudonym`` instead of the person's name. Afterwards kundkit
+    sweeps every store file for what is left of the name, numbers, e-mail and phone, and records
+    the erasure in the audit log.
+
+    :param ctx: the running kundkit context.
+    :param tx: the open write transaction; change records with ``tx.table(...)``.
+    :param customer_id: the customer's id (``K1042``); it stays, pointing to an erased record.
+    :param pseudonym: the text that stands for the person from now on (``anon-3f9c1a2b``).
+    :param customer: the customer record as it was before the erasure (to find the person's
+        name or number in free text; :func:`kundkit.privacy.personal_needles` and
+        :func:`kundkit.privacy.scrub` do that).
+    :return: a mapping of table name to the number of records changed, or None.
     """
