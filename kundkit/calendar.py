@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -150,13 +150,9 @@ def parse_duration(text: str, *, day: timedelta = timedelta(days=1),
              "w": week if week is not None else day * 7}
     micros = Decimal(0)
     for number, unit in _PART_RE.findall(text):
-        try:
-            amount = Decimal(number.replace(",", "."))
-        except InvalidOperation:  # the pattern admits only digits; kept for safety of Decimal
-            raise ValidationError(_("'{text}' is not a duration; write e.g. 30m, 4h, 2d or 1d4h")
-                                  .format(text=text), field="duration") from None
-        size = sizes[_UNITS[unit]]
-        micros += amount * (size // timedelta(microseconds=1))
+        # Decimal, so that "1.1h" is exactly 66 minutes.
+        size = sizes[_UNITS[unit]] // timedelta(microseconds=1)
+        micros += Decimal(number.replace(",", ".")) * size
     try:
         return timedelta(microseconds=int(micros))
     except OverflowError:
@@ -165,7 +161,10 @@ def parse_duration(text: str, *, day: timedelta = timedelta(days=1),
 
 
 def format_duration(delta: timedelta, *, day: timedelta | None = None) -> str:
-    """``2h 30m``, ``45m``, ``-1h 5m``; with ``day``, whole days first (``1d 4h``). To the minute."""
+    """``2h 30m``, ``45m``, ``-1h 5m``; with ``day``, whole days first (``1d 4h``).
+
+    Rounded to the minute.
+    """
     minutes = round(delta.total_seconds() / 60)
     sign = "-" if minutes < 0 else ""
     minutes = abs(minutes)
@@ -304,7 +303,8 @@ class BusinessCalendar:
     holiday_eves: bool = True
     closed: frozenset[date] = frozenset()
     business_day: timedelta | None = None
-    _cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False,
+                                   hash=False)
 
     def __post_init__(self) -> None:
         _zone(self.timezone)
@@ -472,7 +472,10 @@ class BusinessCalendar:
         return any(s <= instant < e for s, e in self.open_intervals(day))
 
     def next_open(self, moment: datetime) -> datetime:
-        """``moment`` if the business is open then, else when it next opens (in the calendar's zone)."""
+        """``moment`` if the business is open then, else its next opening.
+
+        The result is in the calendar's time zone.
+        """
         require_aware(moment, "moment")
         instant = moment.astimezone(_UTC)
         day = moment.astimezone(self.zone).date()

@@ -228,7 +228,8 @@ def test_other_failures_are_clean_errors(variables):
 def test_check_syntax():
     assert check_syntax("Hej {{ customer.name }}") is None
     assert check_syntax("plain text") is None
-    assert check_syntax("{{ customer.name }") == "'{{ customer.name }' does not parse: unexpected '}'"
+    assert check_syntax("{{ customer.name }") == \
+        "'{{ customer.name }' does not parse: unexpected '}'"
     assert "does not parse" in check_syntax("{% if x %}no end")
     assert "line 2" in check_syntax("first line\n{{ x + }}")
     assert check_syntax("{{ ''.__class__ }}") == \
@@ -262,7 +263,8 @@ def test_referenced_paths():
 def test_money_filter(variables):
     text = "{{ inputs.amount | money }}|{{ inputs.amount | money('en') }}|" \
            "{{ 99.5 | money(currency='EUR') }}|{{ '1234.50' | money }}"
-    assert render_value(text, variables, language="sv") == "1 500,00 kr|SEK 1,500.00|99,50 €|1 234,50 kr"
+    assert render_value(text, variables, language="sv") == \
+        "1 500,00 kr|SEK 1,500.00|99,50 €|1 234,50 kr"
     assert render_value("{{ 1500 | money }}", variables, language="en", currency="EUR") == \
         "€1,500.00"
     with pytest.raises(ExpressionError, match="unknown language 'fr'"):
@@ -272,7 +274,8 @@ def test_money_filter(variables):
 
 
 def test_date_filter(variables):
-    values = {"d": date(2026, 12, 24), "t": datetime(2026, 5, 1, 9, 5, tzinfo=ZoneInfo("Europe/Stockholm"))}
+    values = {"d": date(2026, 12, 24),
+              "t": datetime(2026, 5, 1, 9, 5, tzinfo=ZoneInfo("Europe/Stockholm"))}
     assert render_value("{{ d | date }}", values, language="sv") == "24 december 2026"
     assert render_value("{{ d | date('en') }}", values, language="sv") == "24 December 2026"
     assert render_value("{{ d | date(style='full') }}", values, language="sv") == \
@@ -290,7 +293,8 @@ def test_date_filter(variables):
 
 
 def test_duration_filter(variables):
-    assert render_value("{{ left | duration }}", {"left": timedelta(hours=3, minutes=20)}) == "3h 20m"
+    left = {"left": timedelta(hours=3, minutes=20)}
+    assert render_value("{{ left | duration }}", left) == "3h 20m"
 
 
 def test_filters_follow_the_active_language_by_default(variables, swedish):

@@ -327,5 +327,6 @@ def test_schema_accepts_what_from_config_builds():
 def test_default_timezone_comes_from_the_caller():
     calendar = BusinessCalendar.from_config({"hours": {"mon-fri": "09-17"}},
                                             timezone="Europe/Helsinki")
-    due = add_business_time(datetime(2026, 3, 9, 9, tzinfo=ZoneInfo("Europe/Helsinki")), H, calendar)
-    assert due == datetime(2026, 3, 9, 10, tzinfo=ZoneInfo("Europe/Helsinki"))
+    helsinki = ZoneInfo("Europe/Helsinki")
+    due = add_business_time(datetime(2026, 3, 9, 9, tzinfo=helsinki), H, calendar)
+    assert due == datetime(2026, 3, 9, 10, tzinfo=helsinki)
