@@ -166,6 +166,7 @@ def _new_pdf(settings: LetterSettings, now: datetime, title: str) -> tuple[Any, 
     # Windows-1252 rather than fpdf's default Latin-1 adds €, – and “ ” to what prints.
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_auto_page_break(False)
+    pdf.c_margin = 0  # text starts exactly at the stated coordinates, not a millimetre in
     pdf.set_margins(LEFT_MM, CONTINUATION_TOP_MM, RIGHT_MM)
     pdf.set_creation_date(now)
     pdf.set_title(title)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import smtplib
-import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,8 +140,16 @@ class SmtpMailer:
                 smtp.starttls(context=_tls_context(s))
                 smtp.ehlo()
             if s.user and password is not None:
-                smtp.login(s.user, password)
-        except DeliveryError:
+                if not smtp.has_extn("auth"):
+                    raise DeliveryError(_("SMTP server {where} does not offer login (AUTH); "
+                                          "check email.security").format(where=self.where))
+                try:
+                    smtp.login(s.user, password)
+                except UnicodeEncodeError:
+                    # smtplib encodes credentials as ASCII and cannot send others.
+                    raise ConfigError(_("The SMTP user name or password has characters other "
+                                        "than ASCII, which SMTP login cannot carry")) from None
+        except (DeliveryError, ConfigError):
             self.close()
             raise
         except smtplib.SMTPAuthenticationError as exc:
@@ -201,7 +208,7 @@ class SmtpMailer:
     def _failure(self, message: str, exc: BaseException) -> str:
         if isinstance(exc, smtplib.SMTPResponseException):
             reason = _reply(exc)
-        elif isinstance(exc, (socket.timeout, TimeoutError)):
+        elif isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
             reason = _("no answer within {seconds} s").format(seconds=self.settings.timeout)
         elif isinstance(exc, ssl.SSLError):
             reason = _("TLS failed: {reason}").format(reason=exc.reason or exc)

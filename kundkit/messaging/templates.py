@@ -142,7 +142,7 @@ def _make_loader(root: Path) -> Any:
 
 
 def _make_environment(root: Path, currency: str) -> Environment:
-    from jinja2 import StrictUndefined, pass_context, select_autoescape
+    from jinja2 import StrictUndefined, Undefined, pass_context, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from kundkit.messaging.formatting import format_amount, format_date
@@ -165,13 +165,20 @@ def _make_environment(root: Path, currency: str) -> Environment:
                                           "allowed").format(limit=MAX_REPEAT_LENGTH))
             return left * right
 
+    def defined(value: Any) -> Any:
+        # A filter receives an undefined variable as an object; make it fail as one, so that the
+        # error names the variable instead of complaining about its type.
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        return value
+
     @pass_context
     def money(context: Any, value: Any, code: str | None = None) -> str:
-        return format_amount(value, context.get("language", "sv"), code or currency)
+        return format_amount(defined(value), context.get("language", "sv"), code or currency)
 
     @pass_context
     def date(context: Any, value: Any, style: str = "long") -> str:
-        return format_date(value, context.get("language", "sv"), style)
+        return format_date(defined(value), context.get("language", "sv"), style)
 
     env = BoundedSandbox(
         loader=_make_loader(root),
