@@ -12,7 +12,11 @@ What an expression cannot do:
   ``include``/``import``/``extends`` are refused before anything runs, and the sandbox refuses
   whatever gets past that check at run time; both raise :class:`UnsafeExpression`;
 * change the data it sees (``inputs.tags.append(...)``): the sandbox is immutable;
-* build huge values with ``*`` or ``**``, or ranges longer than 100 000.
+* build huge values with ``*`` or ``**``, or ranges longer than 100 000. These are guards
+  against mistakes, not a resource limit: a template can still be written to run long or build a
+  large text (``'x' | center(10**9)``). Templates come from the business's own workflow files;
+  what customers and operators type arrives as variables, which are data and are never rendered
+  as templates themselves.
 
 A name that is not defined raises :class:`UndefinedName`, which names it
 (``'inputs.amout' is not defined (did you mean 'inputs.amount'?)``); ``x is defined`` and
