@@ -142,7 +142,7 @@ def independent_expectation(params: BGNBDParams, t: float, x: int, t_x: float, T
         return (1.0 - (rate / (rate + p * t)) ** shape) / p * \
             p ** (a - 1) * (1 - p) ** (b + x - 1) / special.beta(a, b + x)
 
-    value, _error = integrate.quad(over_p, 0.0, 1.0, limit=400, epsabs=1e-12, epsrel=1e-10)
+    value, _error = integrate.quad(over_p, 0.0, 1.0, limit=400, epsabs=0.0, epsrel=1e-10)
     return p_alive(params, x, t_x, T) * value
 
 
@@ -156,6 +156,17 @@ def independent_expectation(params: BGNBDParams, t: float, x: int, t_x: float, T
 def test_expected_purchases_agree_with_numerical_integration(params, x, t_x, T, t):
     assert expected_purchases(params, t, x, t_x, T) == \
         pytest.approx(independent_expectation(params, t, x, t_x, T), rel=1e-6, abs=1e-10)
+
+
+@pytest.mark.parametrize("a", [17.8, 1.0000003])  # the closed form, and the integral near a = 1
+def test_expected_purchases_of_a_heavy_buyer_who_left_are_tiny_but_right(a):
+    # 300 purchases, none in the last 18 weeks: almost surely gone (P(alive) ~ 1e-23). Tiny
+    # values must still be right relative to their size, not rounded to an absolute tolerance.
+    params = BGNBDParams(0.0515, 51.2, a, 3.91)
+    value = expected_purchases(params, 10.0, 300, 38.29, 56.66)
+    assert 0 < value < 1e-15
+    assert value == pytest.approx(independent_expectation(params, 10.0, 300, 38.29, 56.66),
+                                  rel=1e-6)
 
 
 def test_expected_purchases_of_a_new_customer_match_simulation():
