@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kundkit.errors import ConfigError, DeliveryError
+from kundkit.errors import ConfigError, DeliveryError, ValidationError
 from kundkit.messaging import Message, Recipient, Unreachable
 from kundkit.messaging.sms import SmsSettings, send_sms
 
@@ -214,7 +214,7 @@ def test_bad_body_templates_are_config_errors(gateway: Gateway) -> None:
 
 
 def test_marketing_sms_without_opt_out_is_refused(gateway: Gateway) -> None:
-    with pytest.raises(Exception, match="opt-out"):
+    with pytest.raises(ValidationError, match="opt-out"):
         send_sms(Message(subject="x", text="Rea!", marketing=True), ASA, settings(gateway),
                  environ=TOKEN)
     assert gateway.requests == []

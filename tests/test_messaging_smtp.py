@@ -230,7 +230,7 @@ def _server_context(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_tls_with_login(certificate: tuple[Path, Path], security: str) -> None:
+def test_tls_with_login(certificate: tuple[Path, Path], security: Any) -> None:
     handler = Capture()
     port = free_port()
     context = _server_context(certificate)
@@ -242,12 +242,12 @@ def test_tls_with_login(certificate: tuple[Path, Path], security: str) -> None:
                             authenticator=authenticator, **tls)
     controller.start()
     try:
-        settings = SmtpSettings(host="127.0.0.1", port=port, security=security,  # type: ignore[arg-type]
+        settings = SmtpSettings(host="127.0.0.1", port=port, security=security,
                                 user="butik", password_env="KUNDKIT_SMTP_PASSWORD",
                                 ca_file=str(certificate[0]), timeout=5)
         send_email(build_email(news(), ASA, now=NOW), settings, environ=ENV)
         # Without the business's CA the server's certificate is not trusted: no silent fallback.
-        untrusted = SmtpSettings(host="127.0.0.1", port=port, security=security,  # type: ignore[arg-type]
+        untrusted = SmtpSettings(host="127.0.0.1", port=port, security=security,
                                  timeout=5)
         with pytest.raises(DeliveryError, match="TLS failed|certificate"):
             send_email(build_email(news(), ASA, now=NOW), untrusted)

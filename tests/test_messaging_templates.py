@@ -107,7 +107,8 @@ def test_undefined_attribute_of_the_customer(library: TemplateLibrary, tmp_path:
 
 def test_undefined_variable_in_an_included_file(library: TemplateLibrary) -> None:
     write(library.root, "parts/footer.sv.txt", "Hälsningar\n{{ signature }}\n")
-    write(library.root, "y.sv.md", "---\nsubject: Hej\n---\nText\n{% include 'parts/footer.sv.txt' %}\n")
+    write(library.root, "y.sv.md",
+          "---\nsubject: Hej\n---\nText\n{% include 'parts/footer.sv.txt' %}\n")
     with pytest.raises(TemplateError) as caught:
         library.render("y", ASA, now=NOW)
     assert (caught.value.template, caught.value.line, caught.value.variable) == \
@@ -174,3 +175,10 @@ def test_money_in_another_currency_and_today(library: TemplateLibrary) -> None:
           "{{ today | date('short') }}\n")
     rendered = library.render("e", ASA, {"price": 19.9}, now=NOW)
     assert rendered.text == "19,90 € 1 december 2026 2026-12-01\n"
+
+
+def test_windows_line_endings_keep_the_line_numbers(library: TemplateLibrary) -> None:
+    (library.root / "crlf.sv.md").write_bytes(
+        "---\r\nsubject: Hej {{ customer.name }}\r\n---\r\nRad 1\r\n{{ nope }}\r\n".encode())
+    with pytest.raises(TemplateError, match=r"^crlf\.sv\.md:5: undefined variable 'nope'"):
+        library.render("crlf", ASA, now=NOW)

@@ -128,6 +128,9 @@ def attempt(channel: str, action: Callable[[], str | None], *, now: datetime) ->
 
     ``action`` returns the provider's id of the sent message (or None). ``Unreachable`` becomes
     ``skipped``, any other ``DeliveryError`` ``failed``, with the error's message as the detail.
+    Other errors (a missing password variable, a marketing message without opt-out text) are
+    not about this customer and would fail every one alike, so they propagate and stop the
+    send-out.
     """
     try:
         provider_id = action()

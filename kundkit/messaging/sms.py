@@ -134,7 +134,8 @@ def render_body(template: str | Mapping[str, Any], variables: Mapping[str, str])
             return env.from_string(text).render(variables)
         except UndefinedError as exc:
             raise ConfigError(_("sms.body: {reason}; the body may use {names}")
-                              .format(reason=exc.message, names=", ".join(BODY_VARIABLES))) from None
+                              .format(reason=exc.message, names=", ".join(BODY_VARIABLES))
+                              ) from None
         except TemplateError as exc:
             raise ConfigError(_("sms.body cannot be used: {reason}").format(reason=exc)) from None
 

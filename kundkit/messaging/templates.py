@@ -129,9 +129,7 @@ def _make_loader(root: Path) -> Any:
             source, filename, uptodate = self.files.get_source(environment, base)
             front = _split_front_matter(source, base)
             if hash_:
-                number, _value = front.values.get(part, (0, ""))
-                line = source.split("\n")[number - 1] if number else ""
-                value = line.partition(":")[2].strip()
+                number, value = front.values.get(part, (0, ""))
                 return "\n" * max(number - 1, 0) + value, filename, uptodate
             if front.end_line:
                 # The front matter's lines stay, empty, so that line numbers match the file.
