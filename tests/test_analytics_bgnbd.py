@@ -114,7 +114,7 @@ def test_forecast_of_the_holdout_matches_what_the_customers_then_bought(cohort):
     with_fit = sum(f.expected for f in forecast(result.params, histories, 39))
     assert with_truth == pytest.approx(actual, rel=0.15)
     assert with_fit == pytest.approx(actual, rel=0.25)
-    # Customers with more repeat purchases buy more later, as forecast (the paper's Figure 4).
+    # Customers with more repeat purchases buy more later, as forecast.
     by_x: dict[int, list[float]] = {}
     for h in histories:
         by_x.setdefault(min(h.x, 3), []).append(holdout[h.customer])
@@ -123,7 +123,7 @@ def test_forecast_of_the_holdout_matches_what_the_customers_then_bought(cohort):
 
 
 def test_the_papers_worked_example():
-    # FHL 2005, section 5: a customer with x = 2, t_x = 30.43, T = 38.86 weeks is expected to
+    # The worked example of FHL 2005: a customer with x = 2, t_x = 30.43, T = 38.86 weeks is expected to
     # make 1.226 purchases in the next 39 weeks.
     assert expected_purchases(CDNOW, 39, 2, 30.43, 38.86) == pytest.approx(1.226, abs=0.0005)
 
@@ -239,7 +239,7 @@ def test_expectations_rise_with_frequency_for_recent_customers():
 
 
 def test_frequent_buyers_who_went_quiet_are_expected_to_buy_less():
-    # The model's point (FHL 2005, Figure 5): with the last purchase long ago, many purchases
+    # The model's point (FHL 2005 show it for CDNOW): with the last purchase long ago, many purchases
     # before it mean the customer has probably dropped out.
     expected = [expected_purchases(CDNOW, 39, x, 5.0, 38.0) for x in (1, 3, 6, 10)]
     assert expected == sorted(expected, reverse=True)

@@ -148,10 +148,13 @@ def _check_params(params: BGNBDParams) -> None:
 
 
 def p_alive(params: BGNBDParams, x: int, t_x: float, T: float) -> float:
-    """P(the customer is still active at T | x, t_x, T) (FHL 2005, eq. 13).
+    """P(the customer is still active at T | x, t_x, T) (Fader, Hardie & Lee 2008, "Computing
+    P(alive) using the BG/NBD model").
 
     A customer without repeat purchases (x = 0) is active with probability 1: in this model a
-    customer can only drop out right after a purchase, and the first one does not count.
+    customer can only drop out right after a repeat purchase (the first purchase starts the
+    relationship). That is a known weakness of BG/NBD for one-off buyers; the report should say
+    so rather than call them loyal.
     """
     _check_params(params)
     _check_history(x, t_x, T)
