@@ -212,9 +212,8 @@ def _laid_out(pdf: Any, family: str, width: float, line_mm: float, text: str) ->
 
 
 def _draw_letter(pdf: Any, family: str, settings: LetterSettings, recipient: Recipient,
-                 message: Message, now: datetime) -> LetterPlacement:
+                 message: Message, now: datetime, words: Any) -> LetterPlacement:
     clean = _Text(unicode_font=family != "helvetica")
-    words = translator(recipient.language)
     width = PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM
     size = settings.font_size
     line_mm = size * 0.45
@@ -303,12 +302,16 @@ def render_letters(letters: Iterable[tuple[Recipient, Message]], settings: Lette
     pdf, family = _new_pdf(settings, now, title or settings.sender_name)
     placed: list[LetterPlacement] = []
     skipped: list[tuple[str, str]] = []
+    catalogs: dict[str, Any] = {}  # one catalog per language, not one per letter
     for recipient, message in letters:
         problem = address_problem(recipient)
         if problem:
             skipped.append((recipient.customer_id, problem))
             continue
-        placed.append(_draw_letter(pdf, family, settings, recipient, message, now))
+        if recipient.language not in catalogs:
+            catalogs[recipient.language] = translator(recipient.language)
+        placed.append(_draw_letter(pdf, family, settings, recipient, message, now,
+                                   catalogs[recipient.language]))
     if not placed:
         raise ValidationError(_("None of the letters could be addressed; no PDF was made"),
                               field="letters")
