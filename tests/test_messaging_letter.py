@@ -169,3 +169,12 @@ def test_settings_from_config_take_the_business_as_sender() -> None:
     with pytest.raises(ConfigError, match="font_file"):
         render_letters([(ASA, Message("a", "b"))],
                        LetterSettings(sender_name="F", font_file="/nonexistent.ttf"), now=NOW)
+
+
+def test_a_word_longer_than_the_line_is_cut_not_lost() -> None:
+    word = "https://blomster.example/" + "jul" * 80
+    data, _batch = render_letters([(ASA, Message("Länk", f"Läs mer: {word} i dag."))], SETTINGS,
+                                  now=NOW)
+    pieces = [text for text, x, y in text_positions(read(data).pages[0]) if y > 100 and y < 270]
+    assert len(pieces) >= 3
+    assert "".join(pieces).replace(" ", "") == f"Läsmer:{word}idag."
