@@ -8,8 +8,8 @@ Page layout (millimetres from the top-left corner of the A4 sheet, 210 × 297):
   85 mm wide, at most 6 lines of 10 pt, 4.5 mm apart** (48–75 mm). It is meant for the
   left-hand window (the "V2" placement of the Swedish standard) of C5 envelopes (sheet folded
   once) and E65/DL envelopes (folded in three), whose windows open roughly 20–110 mm from the
-  left and 45–70 mm from the top of the folded sheet; a five-line address ends at 66 mm, leaving
-  a few millimetres for the sheet sliding in the envelope. Check it once against the window
+  left and 45–70 mm from the top of the sheet. A five-line address fills 48–70 mm; a sixth
+  line may hide under the edge of a DL window. Check the position once against the window
   drawing of the envelopes in use; ``address_left_mm`` and ``address_top_mm`` move the field;
 - date and customer number: at 125 mm from the left, level with the address field;
 - subject: bold, from 92 mm; the body follows in paragraphs, continuing on further pages from
