@@ -67,8 +67,8 @@ class Plugins:
         found: dict[str, Any] = {}
         owners: dict[str, str] = {}
         caller = getattr(self.pm.hook, hook_name)
-        # Built-ins first: pluggy calls the last registered first, so walk in registration order.
-        for impl in reversed(caller.get_hookimpls()):
+        # get_hookimpls() is in registration order: built-ins, packages, then local files.
+        for impl in caller.get_hookimpls():
             def register(obj: Any, _plugin: str = impl.plugin_name) -> None:
                 name = getattr(obj, "name", None)
                 if not isinstance(name, str) or not name:
@@ -88,7 +88,7 @@ class Plugins:
 
     def config_sections(self) -> dict[str, dict[str, Any]]:
         sections: dict[str, dict[str, Any]] = {}
-        for impl in reversed(self.pm.hook.config_schema.get_hookimpls()):
+        for impl in self.pm.hook.config_schema.get_hookimpls():
             for name, schema in (impl.function() or {}).items():
                 if name in sections:
                     raise PluginError(_("two plugins define the configuration section '{name}'").format(
