@@ -267,6 +267,8 @@ def standards_guide(ctx: Context, doc_id: str, algorithm: str | None, language: 
     from kundkit.standards.guide import Guide
 
     document = _document(ctx, doc_id, language)
+    if not document.algorithms:
+        raise NotFound(_("'{id}' has no algorithms to walk through").format(id=document.id))
     if algorithm is None:
         if len(document.algorithms) == 1:
             algorithm = next(iter(document.algorithms))
