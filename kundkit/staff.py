@@ -133,3 +133,53 @@ def set_active(ctx: Context, tx: Transaction, staff_id: str, active: bool) -> di
     replace_doc(tx, TABLE, doc_id, new)
     record_audit(ctx, tx, action="update", table=TABLE, record_id=old["id"], fields=["active"])
     return dict(new)
+
+
+def workload(tx: Transaction) -> dict[str, dict[str, int]]:
+    """For each staff id: how many customers they manage and how many open tasks they have."""
+    out: dict[str, dict[str, int]] = {}
+    for record in tx.raw("customers").values():
+        manager = record.get("manager")
+        if manager and not record.get("forgotten_at"):
+            out.setdefault(manager, {"customers": 0, "open_tasks": 0})["customers"] += 1
+    for record in tx.raw("tasks").values():
+        if record.get("status") == "open" and record.get("assignee"):
+            out.setdefault(record["assignee"], {"customers": 0, "open_tasks": 0})["open_tasks"] += 1
+    return out
+
+
+def deactivate_staff(ctx: Context, tx: Transaction, staff_id: str, *, reassign: bool = False,
+                     to_staff: str | None = None) -> tuple[list[tuple[str, str | None]], int]:
+    """Mark a staff member inactive. Their customers need a new manager first: with ``reassign``
+    they get one (``to_staff``, or by the configured strategy) and their open tasks follow;
+    otherwise a :class:`Conflict` says how many customers and tasks are still theirs.
+
+    Returns ([(customer id, new manager)], number of open tasks handed over).
+    """
+    from kundkit.customers import ManagerPicker, list_customers, reassign_all
+    from kundkit.tasks import move_open_tasks, open_tasks
+
+    who = get_staff(tx, staff_id)
+    if not who.get("active"):
+        raise Conflict(_("staff member '{id}' is already inactive").format(id=who["id"]))
+    if to_staff is not None:
+        to_staff = require_active(tx, to_staff, field="to")
+        if to_staff == who["id"]:
+            raise ValidationError(_("to: cannot hand over to the staff member who leaves"), field="to")
+    customers = list_customers(tx, manager=who["id"])
+    tasks_before = len(open_tasks(tx, assignee=who["id"]))
+    if not reassign and (customers or tasks_before):
+        raise Conflict(_("{id} still manages {n} customers and has {t} open tasks; hand them over "
+                         "first with 'kundkit customer assign', or use --reassign").format(
+            id=who["id"], n=len(customers), t=tasks_before))
+    moved = reassign_all(ctx, tx, who["id"], to_manager=to_staff) if customers else []
+    left = open_tasks(tx, assignee=who["id"])
+    if left:
+        picker = ManagerPicker(ctx, tx, strategy="least-loaded")
+        heir = to_staff or picker._least_loaded([s for s in picker.eligible if s != who["id"]])
+        if heir is None:
+            raise Conflict(_("no other active staff member can take over the open tasks of {id}").format(
+                id=who["id"]))
+        move_open_tasks(ctx, tx, customer=None, from_assignee=who["id"], to_assignee=heir)
+    set_active(ctx, tx, who["id"], False)
+    return moved, tasks_before
