@@ -183,3 +183,39 @@ def deactivate_staff(ctx: Context, tx: Transaction, staff_id: str, *, reassign: 
         move_open_tasks(ctx, tx, customer=None, from_assignee=who["id"], to_assignee=heir)
     set_active(ctx, tx, who["id"], False)
     return moved, tasks_before
+
+
+def import_staff(ctx: Context, path: Any, *, fmt: str | None = None, dry_run: bool = False) -> Any:
+    """Import staff (columns id, name, email, role) from CSV or JSON, all or nothing."""
+    from kundkit.auditlog import record_audits
+    from kundkit.importing import Row, RowProblems, import_rows
+
+    seen: set[str] = set()
+
+    def check(tx: Transaction, row: Row, problems: RowProblems) -> dict[str, Any] | None:
+        values = row.values
+        try:
+            sid = parse_staff_id(values.get("id") or "")
+        except ValidationError as exc:
+            problems.add_error(exc, "id")
+            sid = None
+        if sid and (sid in seen or _find(tx, sid) is not None):
+            problems.add("id", _("a staff member with id '{id}' already exists").format(id=sid))
+        try:
+            fields = _check_fields({"name": values.get("name"), "email": values.get("email") or None,
+                                    "role": values.get("role") or None})
+        except ValidationError as exc:
+            problems.add_error(exc)
+            return None
+        if problems or sid is None:
+            return None
+        seen.add(sid)
+        return {"id": sid, **fields, "active": True, "created_at": stamp(ctx), "created_by": ctx.actor}
+
+    def commit(tx: Transaction, items: list[tuple[Row, dict[str, Any]]]) -> None:
+        tx.table(TABLE).insert_multiple(record for _row, record in items)
+        record_audits(ctx, tx, [{"action": "import", "table": TABLE, "record_id": r["id"],
+                                 "fields": [k for k in EDITABLE if r.get(k)]} for _row, r in items])
+
+    return import_rows(ctx, path, check=check, commit=commit, known=("id", *EDITABLE), fmt=fmt,
+                       dry_run=dry_run)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from kundkit.cli.base import group, pass_ctx
@@ -45,6 +47,28 @@ def staff_add(ctx: Context, staff_id: str | None, name: str | None, email: str |
     with ctx.store.transaction() as tx:
         record = create_staff(ctx, tx, staff_id=staff_id, name=name, email=email, role=role)
     click.echo(record["id"])
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
+              help="The file's format (default: from its name or content).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, but save nothing.")
+@pass_ctx
+def staff_import(ctx: Context, file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Import staff from CSV or JSON (columns: id, name, email, role), all rows or none.
+
+    \b
+    Example:
+      kundkit staff import examples/staff.csv
+    """
+    from kundkit.staff import import_staff
+
+    result = import_staff(ctx, file, fmt=fmt, dry_run=dry_run)
+    if dry_run:
+        click.echo(_("{n} rows are valid; nothing was saved (--dry-run).").format(n=result.rows), err=True)
+        return
+    click.echo(_("Imported {n} staff members from {file}.").format(n=result.imported, file=file), err=True)
 
 
 @cli.command("list")
