@@ -220,6 +220,9 @@ def test_audit_round_trip_through_the_store(ctx, minimal: StandardDocument,  # t
     assert latest_audit_score(ctx, "anna") == Decimal("100.0")
     assert latest_audit_score(ctx, "anna", document="other") is None
     assert latest_audit_score(ctx, "erik") is None
+    # Inside a transaction (an incentive run), the caller's transaction is used.
+    with ctx.store.transaction() as tx:
+        assert latest_audit_score(ctx, "anna", tx=tx) == Decimal("100.0")
     history = audit_history(ctx)
     assert [(row["id"], row["change"]) for row in history] == [("SA1", None), ("SA2", Decimal("42.9"))]
     # Kept as strings in the store, never as floats.

@@ -15,6 +15,7 @@ from kundkit.standards.audit import AuditResult
 
 if TYPE_CHECKING:
     from kundkit.context import Context
+    from kundkit.store import Transaction
 
 TABLE = "standard_audits"
 PREFIX = "SA"
@@ -44,12 +45,19 @@ def _sort_key(result: AuditResult) -> tuple[datetime, int]:
     return result.at, number_of(result.id or "", PREFIX) or 0
 
 
-def list_audits(ctx: Context, *, staff: str | None = None,
-                document: str | None = None) -> list[AuditResult]:
-    """Stored audits, oldest first, optionally of one staff member and/or one document."""
+def list_audits(ctx: Context, *, staff: str | None = None, document: str | None = None,
+                tx: Transaction | None = None) -> list[AuditResult]:
+    """Stored audits, oldest first, optionally of one staff member and/or one document.
+
+    Pass ``tx`` when the caller already holds a transaction: the store's lock is not re-entrant,
+    so opening a second session inside one would wait for itself.
+    """
     wanted = staff.strip().lower() if staff else None
-    with ctx.store.read() as rx:
-        records = list(rx.raw(TABLE).values())
+    if tx is not None:
+        records = list(tx.raw(TABLE).values())
+    else:
+        with ctx.store.read() as rx:
+            records = list(rx.raw(TABLE).values())
     results = [AuditResult.from_record(record) for record in records
                if (wanted is None or record.get("staff") == wanted)
                and (document is None or record.get("document") == document)]
@@ -73,8 +81,9 @@ def audit_history(ctx: Context, *, staff: str | None = None,
     return rows
 
 
-def latest_audit_score(ctx: Context, staff_id: str, *, document: str | None = None) -> Decimal | None:
+def latest_audit_score(ctx: Context, staff_id: str, *, document: str | None = None,
+                       tx: Transaction | None = None) -> Decimal | None:
     """The total (per cent) of the latest audit of ``staff_id`` (against ``document`` if given),
-    or None when the staff member has never been audited."""
-    audits = list_audits(ctx, staff=staff_id, document=document)
+    or None when the staff member has never been audited. Give ``tx`` when inside a transaction."""
+    audits = list_audits(ctx, staff=staff_id, document=document, tx=tx)
     return audits[-1].percent if audits else None
