@@ -3,6 +3,7 @@ one clean line on stderr with the right exit code."""
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -17,14 +18,20 @@ def _translate(text: str | None) -> str | None:
     return _(text) if text else text
 
 
+def _translate_doc(text: str | None) -> str | None:
+    # Click keeps a docstring as written and cleans it when showing it; the msgid is the cleaned
+    # text, as a translator sees it.
+    return _(inspect.cleandoc(text)) if text else text
+
+
 class KundkitCommand(click.Command):
     """A command whose help texts are English msgids, shown in the business's language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = _translate(self.help)
+        self.help = _translate_doc(self.help)
         self.short_help = _translate(self.short_help)
-        self.epilog = _translate(self.epilog)
+        self.epilog = _translate_doc(self.epilog)
         if self.options_metavar == "[OPTIONS]":
             self.options_metavar = _("[OPTIONS]")
         for param in self.params:
@@ -41,9 +48,9 @@ class KundkitGroup(click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("context_settings", {}).setdefault("help_option_names", ["-h", "--help"])
         super().__init__(*args, **kwargs)
-        self.help = _translate(self.help)
+        self.help = _translate_doc(self.help)
         self.short_help = _translate(self.short_help)
-        self.epilog = _translate(self.epilog)
+        self.epilog = _translate_doc(self.epilog)
         if self.options_metavar == "[OPTIONS]":
             self.options_metavar = _("[OPTIONS]")
         if self.subcommand_metavar == "COMMAND [ARGS]...":
