@@ -1,0 +1,39 @@
+"""How amounts and percentages read in the reasons and tables of incentives, in the active language."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from kundkit.i18n import get_language
+
+
+def show_money(amount: Decimal, currency: str) -> str:
+    """``12 500,00 kr`` in Swedish, ``SEK 12,500.00`` in English."""
+    from kundkit.money import format_money
+
+    return format_money(amount, currency, get_language())
+
+
+def show_number(value: Decimal, places: int = 1) -> str:
+    """A number as a person writes it: ``12.5`` (``12,5`` in Swedish), whole numbers without
+    decimals."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        text = f"{rounded.to_integral_value():f}"
+    else:
+        text = f"{rounded.normalize():f}"
+    if text in ("-0", "0"):
+        text = "0"
+    if get_language() == "sv":
+        text = text.replace(".", ",")
+    return text
+
+
+def show_percent(value: Decimal, places: int = 1) -> str:
+    """A percentage: ``112.5 %`` (``112,5 %`` in Swedish), ``100 %``."""
+    return f"{show_number(value, places)} %"
+
+
+def show_ratio(value: Decimal | None, places: int = 1) -> str:
+    """A ratio (``1.125``) as a percentage (``112.5 %``); an empty string for None."""
+    return "" if value is None else show_percent(value * 100, places)
