@@ -49,6 +49,9 @@ TMP_MARK = ".tmp-"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARTITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
+# Stores whose lock this process holds now (see Store._locked).
+_HELD: set[str] = set()
+
 # Migrations from version N to N+1: functions taking a writable Transaction. Empty while the store
 # is at its first version; ``kundkit db upgrade`` runs them after a backup.
 MIGRATIONS: dict[int, Any] = {}
@@ -113,6 +116,12 @@ class Store:
         from filelock import FileLock, Timeout
 
         self.root.mkdir(parents=True, exist_ok=True)
+        key = str(self.root.resolve())
+        if key in _HELD:
+            # A second lock in the same process would wait for itself, and a nested transaction
+            # would overwrite the outer one's changes: pass the open transaction down instead.
+            raise StoreError(f"nested transaction on the store {self.root}: pass the open "
+                             "transaction to the function that needs it")
         lock = FileLock(str(self.root / LOCK), timeout=self.lock_timeout)
         try:
             lock.acquire()
@@ -120,10 +129,12 @@ class Store:
             raise StoreLocked(_("the store {path} is busy: another kundkit process has held it for "
                                 "more than {seconds:g} s; try again").format(
                 path=self.root, seconds=self.lock_timeout)) from None
+        _HELD.add(key)
         try:
             self._recover()
             yield
         finally:
+            _HELD.discard(key)
             lock.release()
 
     def _recover(self) -> None:

@@ -161,3 +161,17 @@ def test_no_float_money_and_ids_never_reused(tmp_path: Path) -> None:
     assert (a, b) == (1001, 1002)
     with store.transaction() as tx:
         assert tx.next_id("customer", start=1001) == 1003
+
+
+def test_a_nested_transaction_is_refused_at_once_instead_of_waiting_for_itself(tmp_path: Path) -> None:
+    from kundkit.errors import StoreError
+
+    store = Store(tmp_path / "data", lock_timeout=30)
+    started = time.monotonic()
+    with store.transaction() as tx:
+        tx.table("items").insert({"a": 1})
+        with pytest.raises(StoreError, match="nested transaction"), Store(tmp_path / "data").read():
+            pass
+    assert time.monotonic() - started < 5
+    with store.read() as tx:  # the outer transaction still committed, and the lock is free
+        assert tx.table("items").all() == [{"a": 1}]
