@@ -387,7 +387,7 @@ def standards_audit(ctx: Context, doc_id: str, staff_id: str | None, scores_file
     result = score_audit(document, items, scores, staff=staff_id, at=ctx.now(), auditor=ctx.actor,
                          notes=notes)
     result = save_audit(ctx, result)
-    record = {"id": result.id, **result.as_record()}
+    record = {"id": result.id, **result.as_record(), "at": result.at}
     render_record(record, AUDIT_FIELDS, output_format=output_format,
                   table_style="plain" if table_style == "simple" else table_style)
 
