@@ -180,6 +180,25 @@ CORE = {
     "The audit log of changes to personal data.": "Granskningsloggen över ändringar av personuppgifter.",
     "Check, back up and restore the store.": "Kontrollera, säkerhetskopiera och återställ databasen.",
     "List the loaded plugins.": "Lista de laddade tilläggen.",
+    "{folder}: no such folder": "{folder}: mappen finns inte",
+    "{folder}: both {a} and {b}; keep one": "{folder}: både {a} och {b}; behåll en av dem",
+    "{folder}: kundkit does not know what to load from {files} (it loads {known})":
+        "{folder}: kundkit vet inte vad som ska läsas in från {files} (den läser in {known})",
+    "{folder}: nothing to load": "{folder}: inget att läsa in",
+    "the store {path} already holds data; give --replace to replace it (a backup is taken first)":
+        "databasen {path} innehåller redan data; ange --replace för att ersätta den (en "
+        "säkerhetskopia tas först)",
+    "Replace the data the store holds (a backup is taken first).":
+        "Ersätt databasens innehåll (en säkerhetskopia tas först).",
+    "Load a business from a folder of files: staff, products, customers, purchases and feedback\n"
+    "(.csv or .json, named so), in that order, all or nothing.\n\n\x08\nExample:\n"
+    "  kundkit db load examples --replace":
+        "Läs in ett företag från en mapp med filer: personal, produkter, kunder, köp och synpunkter\n"
+        "(.csv eller .json, med de namnen på engelska), i den ordningen, allt eller inget.\n\n"
+        "\x08\nExempel:\n  kundkit db load examples --replace",
+    "Loading {file} ...": "Läser in {file} ...",
+    "{file}: {n} rows": "{file}: {n} rader",
+    "The previous data is in {safety}": "Det tidigare innehållet finns i {safety}",
     "[OPTIONS]": "[FLAGGOR]",
     "COMMAND [ARGS]...": "KOMMANDO [ARGUMENT]...",
 }

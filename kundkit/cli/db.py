@@ -92,3 +92,28 @@ def db_upgrade(ctx: Context) -> None:
     else:
         click.echo(_("Upgraded the store from schema version {a} to {b}; backup: {safety}").format(
             a=found, b=now_at, safety=safety), err=True)
+
+
+@cli.command("load")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Replace the data the store holds (a backup is taken first).")
+@pass_ctx
+def db_load(ctx: Context, folder: Path, replace: bool) -> None:
+    """Load a business from a folder of files: staff, products, customers, purchases and feedback
+    (.csv or .json, named so), in that order, all or nothing.
+
+    \b
+    Example:
+      kundkit db load examples --replace
+    """
+    from kundkit.loading import load_folder
+
+    def started(path: Path) -> None:
+        click.echo(_("Loading {file} ...").format(file=path), err=True)
+
+    loaded, safety = load_folder(ctx, folder, replace=replace, started=started)
+    for item in loaded:
+        click.echo(_("{file}: {n} rows").format(file=item.file, n=item.rows), err=True)
+    if safety is not None:
+        click.echo(_("The previous data is in {safety}").format(safety=safety), err=True)
