@@ -61,7 +61,7 @@ def _kind(value: Any) -> str:
 def _reward_columns(ctx: Context) -> list[Column]:
     return [Column("staff", "Staff"), Column("name", "Name"), Column("scheme", "Scheme"),
             Column("kind", "Kind", show=_kind), Column("amount", "Amount", "right", _money(ctx)),
-            Column("item", "Item"), Column("reason", "Reason")]
+            Column("item", "Gift or title"), Column("reason", "Reason")]
 
 
 def _named(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
