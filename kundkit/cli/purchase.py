@@ -220,6 +220,8 @@ def purchase_import(ctx: Context, file: Path, fmt: str | None, apply_discounts: 
     labels = {"check": _("Checking rows"), "write": _("Recording purchases")}
 
     def progress(stage: str, done: int, total: int) -> None:
+        if total < 1000:
+            return  # a small file is done before a progress line could help anyone
         bar = bars.get(stage)
         if bar is None:
             for other in bars.values():

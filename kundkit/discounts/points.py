@@ -9,6 +9,7 @@ Settings::
       min_redeem: 100      # the fewest points that can be redeemed
       max_share: 50        # points pay at most this percent of the discountable lines
       auto_redeem: false   # redeem whenever possible, without being asked
+      segments: [privat]   # only customers of these segments take part (default: everyone)
 
 Points are kept per customer as lots (one per earning purchase). Redemption spends the oldest
 valid points first. A voided purchase gives back the points it spent and takes back those it earned
@@ -73,8 +74,14 @@ class PointsPolicy:
             "min_redeem": {"type": "integer", "minimum": 1},
             "max_share": PERCENT,
             "auto_redeem": {"type": "boolean"},
+            "segments": {"type": "array", "items": {"type": "string"}},
         },
     }
+
+    @staticmethod
+    def _takes_part(settings: dict[str, Any], customer: dict[str, Any]) -> bool:
+        segments = settings.get("segments")
+        return not segments or customer.get("segment") in segments
 
     @staticmethod
     def _numbers(settings: dict[str, Any]) -> tuple[Decimal, Decimal, int, int, Decimal]:
@@ -85,7 +92,10 @@ class PointsPolicy:
         share = dec(settings.get("max_share", 100), field=f"{FIELD}.max_share")
         return every, value, expiry, minimum, share
 
-    def offer(self, *, settings: dict[str, Any], history: History, order: Order) -> Offer | None:
+    def offer(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
+              order: Order) -> Offer | None:
+        if not self._takes_part(settings, customer):
+            return None
         redeem = order.redeem_points
         if redeem is None:
             redeem = bool(settings.get("auto_redeem", False))
@@ -111,8 +121,10 @@ class PointsPolicy:
         return Offer(offer.policy, offer.reason, amount=(points * value).quantize(Decimal("0.01")),
                      data={**offer.data, "points": points})
 
-    def on_purchase(self, *, settings: dict[str, Any], history: History,
-                    purchase: dict[str, Any]) -> dict[str, Any]:
+    def on_purchase(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
+                    purchase: dict[str, Any]) -> dict[str, Any] | None:
+        if not self._takes_part(settings, customer) and not history.state:
+            return None
         every, _value, expiry, _minimum, _share = self._numbers(settings)
         day = date.fromisoformat(purchase["date"])
         state = copy.deepcopy(dict(history.state)) or {"lots": []}
@@ -123,6 +135,8 @@ class PointsPolicy:
                 _take(_valid_lots(state, day), int(part.get("data", {}).get("points", 0)),
                       purchase["id"])
         earned = _whole(Decimal(purchase["net"]) / every) if every > 0 else 0
+        if not self._takes_part(settings, customer):
+            earned = 0  # moved out of the scheme's segments: spends what is left, earns no more
         if earned > 0:
             state["lots"].append({"purchase": purchase["id"], "earned": key,
                                   "expires": (day + timedelta(days=expiry)).isoformat(),
@@ -147,8 +161,11 @@ class PointsPolicy:
             _take(_valid_lots(state, date.fromisoformat(credit["date"])), clawback, None)
         return state
 
-    def standing(self, *, settings: dict[str, Any], history: History, today: date,
-                 currency: str) -> Standing:
+    def standing(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
+                 today: date, currency: str) -> Standing:
+        if not self._takes_part(settings, customer) and not history.state:
+            return Standing(self.name, _("Loyalty points are for customers in the segments {segments}.").format(
+                segments=", ".join(settings.get("segments") or [])))
         every, value, _expiry, minimum, _share = self._numbers(settings)
         state = dict(history.state)
         have = balance(state, today)

@@ -95,3 +95,33 @@ def store_references() -> list[tuple[str, str, str]]:
     return [("purchases", "customer", "customers"), ("purchases", "seller", "staff"),
             ("purchases", "credits", "purchases"), ("purchases", "voided_by", "purchases"),
             ("purchase_totals", "id", "customers")]
+
+
+@hookimpl
+def customer_summary(ctx: Any, tx: Any, customer: dict[str, Any]) -> dict[str, Any]:
+    """The customer's purchases in figures and the discount standing, from the running totals (one
+    small file read, however long the history)."""
+    from kundkit.discounts.engine import setup_for, standings
+    from kundkit.purchase_store import load_totals
+    from kundkit.purchases import history_of
+
+    totals = load_totals(tx, customer["id"])
+    out: dict[str, Any] = {"purchases": {key: totals[key] for key in
+                                         ("purchases", "credits", "gross", "net", "first", "last")}}
+    found = standings(setup_for(ctx), customer=customer, history=history_of(tx, totals),
+                      today=ctx.today())
+    out["discount_standing"] = {s.policy: text for s in found if (text := standing_text(s))}
+    return out
+
+
+def standing_text(standing: Any) -> str | None:
+    """One line for ``customer show``: the level, until when, and what the next one needs."""
+    from kundkit.i18n import _
+
+    parts = []
+    if standing.level:
+        parts.append(_("{level} until {date}").format(level=standing.level, date=standing.lapses.isoformat())
+                     if standing.lapses else standing.level)
+    if standing.next_level and standing.needed:
+        parts.append(_("{level} with {needed}").format(level=standing.next_level, needed=standing.needed))
+    return "; ".join(parts) or None
