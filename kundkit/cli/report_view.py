@@ -1,0 +1,202 @@
+"""How the reports read in a terminal: a heading, a table, bars and sparklines, and notes.
+
+The pictures carry no colour (they read the same on paper and in a pipe) and fall back to ASCII
+when the output cannot encode block characters. CSV gets the rows of the main table with the
+keys of the JSON output.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from typing import Any
+
+from kundkit.cli.output import Column, table_text
+from kundkit.i18n import _
+from kundkit.reports import format as fmt
+
+
+def _ascii() -> bool:
+    from kundkit.analytics.charts import can_draw_blocks
+
+    return not can_draw_blocks(getattr(sys.stdout, "encoding", None))
+
+
+def bar(value: Any, maximum: Any, width: int = 16) -> str:
+    from kundkit.analytics.charts import bar as draw
+
+    if value is None:
+        return " " * width
+    return draw(Decimal(str(value)), Decimal(str(maximum)), width, ascii=_ascii())
+
+
+def spark(values: list[Any]) -> str:
+    from kundkit.analytics.charts import sparkline
+
+    return sparkline([None if v is None else Decimal(str(v)) for v in values], ascii=_ascii())
+
+
+def heading(title: str, report: Any) -> str:
+    parts = [title, report.window.label]
+    if report.filters.active:
+        parts.append(report.filters.describe())
+    return " · ".join(parts)
+
+
+def money(value: Any) -> str:
+    return fmt.amount(None if value in (None, "") else Decimal(str(value)))
+
+
+def pct(value: Any) -> str:
+    return fmt.percent(None if value in (None, "") else Decimal(str(value)))
+
+
+def notes_text(notes: list[str]) -> str:
+    return "".join(f"* {note}\n" for note in notes)
+
+
+# -- customers ----------------------------------------------------------------------------------
+
+def customers_columns() -> list[Column]:
+    return [
+        Column("customer", "Customer"),
+        Column("name", "Name", show=lambda v: v if len(v) <= 26 else v[:25] + "…"),
+        Column("segment", "Segment"),
+        Column("first_purchase", "First"),
+        Column("last_purchase", "Last"),
+        Column("tenure_days", "Years", "right", show=fmt.years),
+        Column("purchases", "Purchases", "right", show=fmt.whole),
+        Column("revenue", "Revenue", "right", show=money),
+        Column("revenue_per_year", "Per year", "right", show=money),
+        Column("gross_margin", "Margin", "right", show=money),
+        Column("discounts", "Discounts", "right", show=money),
+        Column("serving_cost", "Serving", "right", show=money),
+        Column("net_contribution", "Contribution", "right", show=money),
+        Column("trend", "YoY", "right",
+               show=lambda v: "" if v == "" else fmt.change(None if v is None else Decimal(v))),
+        Column("years", "By year"),
+        Column("rfm", "RFM"),
+    ]
+
+
+def _year_labels(report: Any) -> list[str]:
+    found = sorted({year for row in report.rows for year in row.revenue_by_year})
+    if not found:
+        return []
+    return [str(y) for y in range(int(found[0]), int(found[-1]) + 1)]
+
+
+def customers_text(report: Any, style: str) -> str:
+    years = _year_labels(report)
+    rows = []
+    for row in report.rows:
+        data = row.as_dict()
+        data["years"] = spark([row.revenue_by_year.get(y, 0) for y in years]) if years else ""
+        rows.append(data)
+    totals = {key: (f"{value:f}" if isinstance(value, Decimal) else value)
+              for key, value in report.totals.items()}
+    out = [heading(_("Customer economics"), report)]
+    out.append(_("Amounts in {currency}; sorted by {sort}; {shown} of {count} customers.").format(
+        currency=report.currency, sort=report.sort, shown=len(report.rows), count=report.customers))
+    if years:
+        out.append(_("By year: revenue per calendar year {first}–{last}.").format(
+            first=years[0], last=years[-1]))
+    out.append("")
+    if rows:
+        rows.append({"customer": _("Total"), "name": "", "purchases": totals["purchases"],
+                     "revenue": totals["revenue"], "gross_margin": totals["gross_margin"],
+                     "discounts": totals["discounts"], "serving_cost": totals["serving_cost"],
+                     "net_contribution": totals["net_contribution"], "trend": "",
+                     "tenure_days": None})
+        out.append(table_text(rows, customers_columns(), style))
+    else:
+        out.append(_("No customers with purchases or costs in this period."))
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+CUSTOMER_CSV_KEYS = [
+    "customer", "name", "segment", "manager", "first_purchase", "last_purchase", "tenure_days",
+    "purchases", "revenue", "revenue_per_year", "costed_revenue", "cost_of_goods", "gross_margin",
+    "margin_rate", "margin_coverage", "discounts", "interactions", "interaction_cost",
+    "feedback_items", "feedback_cost", "compensations", "compensation_cost", "serving_cost",
+    "net_contribution", "last_12_months", "previous_12_months", "trend", "rfm", "recency",
+    "frequency", "monetary"]
+
+
+def customers_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    return [row.as_dict() for row in report.rows], CUSTOMER_CSV_KEYS
+
+
+# -- plan ---------------------------------------------------------------------------------------
+
+def plan_rows(report: Any) -> list[dict[str, Any]]:
+    data = report.as_dict()
+    return data["staff"]
+
+
+def plan_text(report: Any, style: str) -> str:
+    data = report.as_dict()
+    org = data["organisation"]
+    staff = data["staff"]
+    top_attainment = max([Decimal(r["attainment"]) for r in staff if r["attainment"]] + [Decimal(1)])
+    rows = []
+    for row in staff:
+        rows.append({**row, "name": row["name"] or row["staff"],
+                     "attainment_bar": bar(row["attainment"], top_attainment) if row["attainment"]
+                     else "",
+                     "share_bar": bar(row["share"], 1, 10) if row["share"] else ""})
+    out = [heading(_("Sales against the plan"), report),
+           _("Amounts in {currency}; weighted sales = line net × product weight.").format(
+               currency=report.currency), ""]
+    summary = [
+        (_("Net sales"), money(org["net"])),
+        (_("Weighted sales"), money(org["weighted"])),
+        (_("Target"), money(org["target"]) if org["target"] else "–"),
+        (_("Attainment"), (pct(org["attainment"]) + "  " + bar(org["attainment"],
+                                                            max(Decimal(1), Decimal(org["attainment"]))))
+         if org["attainment"] else "–"),
+        (_("Key products' share"), (pct(org["locomotive_share"]) + "  " +
+                                    bar(org["locomotive_share"], 1)) if org["locomotive_share"] else "–"),
+        (_("Without a seller"), money(org["unattributed_net"])),
+    ]
+    width = max(len(label) for label, _value in summary)
+    out.extend(f"{label.ljust(width)}  {value}" for label, value in summary)
+    out.append("")
+    columns = [
+        Column("staff", "Staff"), Column("name", "Name"),
+        Column("lines", "Lines", "right", show=fmt.whole),
+        Column("net", "Net sales", "right", show=money),
+        Column("weighted", "Weighted", "right", show=money),
+        Column("share", "Share", "right", show=pct), Column("share_bar", " "),
+        Column("locomotive_share", "Key products", "right", show=pct),
+        Column("target", "Target", "right", show=money),
+        Column("contribution", "Of plan", "right", show=pct),
+        Column("attainment", "Attainment", "right", show=pct), Column("attainment_bar", " "),
+    ]
+    out.append(table_text(rows, columns, style))
+    if data["key_products"]:
+        out.append("")
+        out.append(_("Key products"))
+        out.append(table_text(
+            [{**p, "bar": bar(p["share"], 1, 10) if p["share"] else ""} for p in data["key_products"]],
+            [Column("sku", "SKU"), Column("name", "Name"),
+             Column("quantity", "Quantity", "right", show=fmt.whole),
+             Column("net", "Net sales", "right", show=money),
+             Column("weighted", "Weighted", "right", show=money),
+             Column("share", "Share", "right", show=pct), Column("bar", " ")], style))
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+PLAN_CSV_KEYS = ["staff", "name", "active", "lines", "net", "weighted", "locomotive_weighted",
+                 "locomotive_share", "share", "contribution", "target", "target_source",
+                 "attainment"]
+
+
+def plan_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    return plan_rows(report), PLAN_CSV_KEYS

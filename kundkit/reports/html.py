@@ -1,0 +1,353 @@
+"""Reports as self-contained HTML pages: one file with its style sheet inside, charts as inline
+SVG, no scripts, no fonts, images or links to fetch, so that it opens anywhere, offline, and prints
+well (A4, tables that do not break inside a row).
+
+Every figure of the terminal table is on the page, written the same way (:mod:`kundkit.reports.
+format`), and in the business's language. Everything taken from the store is escaped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kundkit.analytics.charts import escape
+from kundkit.i18n import _, get_language
+from kundkit.reports import format as fmt
+
+if TYPE_CHECKING:
+    from kundkit.context import Context
+
+STYLE = """
+:root { --ink: #1f2328; --muted: #5c6670; --line: #d8dee4; --band: #f4f6f8; --accent: #2f6f9f;
+        --good: #1a7f37; --bad: #b5473a; }
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;
+       color: var(--ink); background: #fff; font-size: 14px; line-height: 1.45; }
+body { margin: 0 auto; padding: 28px 32px 48px; max-width: 1240px; }
+header.page { border-bottom: 3px solid var(--accent); padding-bottom: 10px; margin-bottom: 22px; }
+header.page .business { color: var(--muted); font-size: 13px; letter-spacing: .04em;
+                        text-transform: uppercase; }
+h1 { font-size: 26px; margin: 4px 0 4px; }
+h2 { font-size: 18px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 15px; margin: 20px 0 8px; }
+.meta { color: var(--muted); font-size: 13px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 8px; }
+.card { flex: 1 1 150px; border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px;
+        background: var(--band); }
+.card .label { color: var(--muted); font-size: 12px; }
+.card .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums;
+               white-space: nowrap; }
+.card .sub { color: var(--muted); font-size: 12px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 12px; }
+th, td { padding: 5px 6px; border-bottom: 1px solid var(--line); vertical-align: middle; }
+th { text-align: left; font-weight: 600; background: var(--band); border-bottom: 2px solid var(--line);
+     white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:nth-child(even) td { background: #fafbfc; }
+tr.total td { font-weight: 600; border-top: 2px solid var(--ink); background: #fff; }
+td.neg { color: var(--bad); }
+td.chart { width: 1%; white-space: nowrap; }
+td.date { white-space: nowrap; }
+svg { max-width: 100%; height: auto; }
+.wrap { overflow-x: auto; }
+figure { margin: 10px 0 18px; }
+figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
+.notes { color: var(--muted); font-size: 12.5px; margin: 10px 0; padding-left: 18px; }
+.method { color: var(--muted); font-size: 12.5px; border-left: 3px solid var(--line);
+          padding: 4px 10px; margin: 10px 0; }
+.pill { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 11.5px;
+        background: var(--band); border: 1px solid var(--line); white-space: nowrap; }
+.pill.bad { color: var(--bad); border-color: var(--bad); }
+.pill.good { color: var(--good); border-color: var(--good); }
+.meter { display: inline-block; width: 90px; height: 10px; background: var(--band);
+         border: 1px solid var(--line); vertical-align: middle; margin-left: 6px; position: relative; }
+.meter span { display: block; height: 100%; background: var(--accent); }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 8px 28px; }
+section.report { break-before: auto; }
+footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
+         padding-top: 8px; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { padding: 0; max-width: none; font-size: 12px; }
+  .wrap { overflow: visible; }
+  tr, figure, .card { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  section.report + section.report { break-before: page; }
+  tbody tr:nth-child(even) td { background: none; }
+}
+"""
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of an HTML table: the row key, its header, whether it is a number, and how to
+    show the value (the same function as the terminal table)."""
+
+    key: str
+    header: str
+    numeric: bool = False
+    show: Any = None
+    raw: bool = False  # the shown value is already HTML (a chart)
+    date: bool = False  # kept on one line
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[Col], *,
+          total: dict[str, Any] | None = None, empty: str = "") -> str:
+    if not rows:
+        return f'<p class="meta">{escape(empty or _("No data"))}</p>'
+    head = "".join(f'<th class="num">{escape(c.header)}</th>' if c.numeric
+                   else f"<th>{escape(c.header)}</th>" for c in columns)
+    body = [_row(row, columns) for row in rows]
+    if total is not None:
+        body.append(_row(total, columns, css="total"))
+    return (f'<div class="wrap"><table><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + "</tbody></table></div>")
+
+
+def _row(row: dict[str, Any], columns: Sequence[Col], css: str = "") -> str:
+    cells = []
+    for c in columns:
+        value = row.get(c.key)
+        shown = c.show(value) if c.show is not None and value is not None else \
+            ("" if value is None else str(value))
+        classes = []
+        if c.numeric:
+            classes.append("num")
+            if isinstance(shown, str) and shown.startswith("-") and len(shown) > 1:
+                classes.append("neg")
+        if c.raw:
+            classes.append("chart")
+        if c.date:
+            classes.append("date")
+        attr = f' class="{" ".join(classes)}"' if classes else ""
+        cells.append(f"<td{attr}>{shown if c.raw else escape(shown)}</td>")
+    attr = f' class="{css}"' if css else ""
+    return f"<tr{attr}>" + "".join(cells) + "</tr>"
+
+
+def cards(items: Iterable[tuple[str, str, str]]) -> str:
+    """Headline figures: (label, value, small text under it)."""
+    out = ['<div class="cards">']
+    for label, value, sub in items:
+        out.append(f'<div class="card"><div class="label">{escape(label)}</div>'
+                   f'<div class="value">{escape(value)}</div>'
+                   + (f'<div class="sub">{escape(sub)}</div>' if sub else "") + "</div>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def meter(ratio: Decimal | None, maximum: Decimal = Decimal(1)) -> str:
+    """A small bar for a share or attainment, drawn in CSS (it prints as a filled box)."""
+    if ratio is None:
+        return ""
+    top = max(maximum, Decimal(1))
+    width = max(Decimal(0), min(Decimal(100), Decimal(ratio) / top * 100))
+    return (f'<span class="meter" role="img" aria-label="{escape(fmt.percent(ratio))}">'
+            f'<span style="width:{width:.1f}%"></span></span>')
+
+
+def notes(items: Sequence[str]) -> str:
+    if not items:
+        return ""
+    return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in items) + "</ul>"
+
+
+def figure(svg: str, caption: str = "") -> str:
+    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f"<figure>{svg}{cap}</figure>"
+
+
+def section(title: str, body: str, *, level: int = 2) -> str:
+    return f"<h{level}>{escape(title)}</h{level}>\n{body}\n"
+
+
+def document(ctx: Context, title: str, subtitle: str, body: str) -> str:
+    """A whole page: head with the style sheet, the business's name, the body, a footer."""
+    business = ctx.config.business_name
+    made = ctx.now().strftime("%Y-%m-%d %H:%M")
+    language = get_language()
+    return (f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)} – {escape(business)}</title>\n<style>{STYLE}</style>\n"
+            f"</head>\n<body>\n<header class=\"page\"><div class=\"business\">{escape(business)}</div>"
+            f"<h1>{escape(title)}</h1><div class=\"meta\">{escape(subtitle)}</div></header>\n"
+            f"{body}\n<footer>{escape(_('Made by kundkit on {moment}.').format(moment=made))}"
+            f"</footer>\n</body>\n</html>\n")
+
+
+def subtitle(report: Any) -> str:
+    parts = [report.window.label]
+    if report.filters.active:
+        parts.append(report.filters.describe())
+    parts.append(_("amounts in {currency}").format(currency=report.currency))
+    return " · ".join(parts)
+
+
+def write_page(path: Path, text: str) -> None:
+    """Write the page atomically (a half-written report never replaces a good one)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _money(value: Any) -> str:
+    return fmt.amount(None if value in (None, "") else Decimal(str(value)))
+
+
+def _pct(value: Any) -> str:
+    return fmt.percent(None if value in (None, "") else Decimal(str(value)))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+# -- customers ----------------------------------------------------------------------------------
+
+def customers_body(report: Any) -> str:
+    from kundkit.analytics.charts import svg_bar_chart, svg_sparkline
+
+    totals = report.totals
+    body = [cards([
+        (_("Customers"), fmt.whole(report.customers), _("with purchases or costs")),
+        (_("Revenue"), fmt.amount(totals["revenue"]), _("net of discounts and credits")),
+        (_("Gross margin"), fmt.amount(totals["gross_margin"]),
+         _("on products with a unit cost")),
+        (_("Cost of serving"), fmt.amount(totals["serving_cost"]), ""),
+        (_("Net contribution"), fmt.amount(totals["net_contribution"]), ""),
+    ])]
+    top = report.rows[:15]
+    if top:
+        items = [(f"{r.customer} {r.name}", r.net_contribution) for r in top]
+        body.append(figure(svg_bar_chart(items, title=_("Net contribution"),
+                                         format_value=lambda v: fmt.amount(Decimal(str(v))),
+                                         width=900),
+                           _("The first {n} customers of the table.").format(n=len(top))))
+    years = sorted({y for r in report.rows for y in r.revenue_by_year})
+    span = [str(y) for y in range(int(years[0]), int(years[-1]) + 1)] if years else []
+    rows = []
+    for row in report.rows:
+        data = row.as_dict()
+        data["chart"] = svg_sparkline([row.revenue_by_year.get(y, Decimal(0)) for y in span],
+                                      width=64, height=18, title=_("Revenue by year"),
+                                      format_value=lambda v: fmt.amount(Decimal(str(v)))) \
+            if len(span) > 1 else ""
+        rows.append(data)
+    columns = [
+        Col("customer", _("Customer")), Col("name", _("Name")), Col("segment", _("Segment")),
+        Col("first_purchase", _("First"), date=True), Col("last_purchase", _("Last"), date=True),
+        Col("tenure_days", _("Years"), True, fmt.years),
+        Col("purchases", _("Purchases"), True, fmt.whole),
+        Col("revenue", _("Revenue"), True, _money),
+        Col("revenue_per_year", _("Per year"), True, _money),
+        Col("gross_margin", _("Margin"), True, _money),
+        Col("serving_cost", _("Serving"), True, _money),
+        Col("net_contribution", _("Contribution"), True, _money),
+        Col("trend", _("YoY"), True, lambda v: fmt.change(_dec(v))),
+        Col("chart", _("Trend"), raw=True),
+        Col("rfm", _("RFM")),
+    ]
+    total = {"customer": _("Total"), **{k: (f"{v:f}" if isinstance(v, Decimal) else v)
+                                         for k, v in totals.items()}}
+    body.append(section(_("Customers"), table(rows, columns, total=total, empty=_(
+        "No customers with purchases or costs in this period."))))
+    if not rows:
+        body.append(notes(report.notes))
+        return "\n".join(body)
+    serving_cols = [
+        Col("customer", _("Customer")), Col("name", _("Name")), Col("manager", _("Manager")),
+        Col("interactions", _("Contacts"), True, fmt.whole),
+        Col("interaction_cost", _("Cost"), True, _money),
+        Col("feedback_items", _("Feedback"), True, fmt.whole),
+        Col("feedback_cost", _("Cost"), True, _money),
+        Col("compensations", _("Compensations"), True, fmt.whole),
+        Col("compensation_cost", _("Cost"), True, _money),
+        Col("serving_cost", _("Serving"), True, _money),
+    ]
+    body.append(section(_("Cost of serving"), table(rows, serving_cols, total=total)))
+    margin_cols = [
+        Col("customer", _("Customer")), Col("name", _("Name")),
+        Col("discounts", _("Discounts"), True, _money),
+        Col("costed_revenue", _("Costed revenue"), True, _money),
+        Col("cost_of_goods", _("Cost of goods"), True, _money),
+        Col("gross_margin", _("Margin"), True, _money),
+        Col("margin_rate", _("Margin %"), True, _pct),
+        Col("margin_coverage", _("Coverage"), True, _pct),
+        Col("last_12_months", _("Last 12 months"), True, _money),
+        Col("previous_12_months", _("12 months before"), True, _money),
+    ]
+    body.append(section(_("Margin and trend"), table(rows, margin_cols, total=total)))
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def customers_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Customer economics"), subtitle(report), customers_body(report))
+
+
+# -- plan ---------------------------------------------------------------------------------------
+
+def plan_body(report: Any) -> str:
+    from kundkit.analytics.charts import svg_bar_chart
+
+    data = report.as_dict()
+    org = data["organisation"]
+    body = [cards([
+        (_("Net sales"), _money(org["net"]), ""),
+        (_("Weighted sales"), _money(org["weighted"]), ""),
+        (_("Target"), _money(org["target"]) if org["target"] else "–", ""),
+        (_("Attainment"), _pct(org["attainment"]) if org["attainment"] else "–", ""),
+        (_("Key products' share"), _pct(org["locomotive_share"]) if org["locomotive_share"] else "–",
+         _("of the weighted sales")),
+        (_("Without a seller"), _money(org["unattributed_net"]), ""),
+    ])]
+    staff = data["staff"]
+    attained = [(r["name"] or r["staff"], Decimal(r["attainment"]) * 100) for r in staff
+                if r["attainment"] is not None]
+    if attained:
+        body.append(figure(svg_bar_chart(attained, title=_("Attainment of the personal target"),
+                                         format_value=lambda v: fmt.percent(Decimal(str(v)) / 100),
+                                         width=760)))
+    shares = [(r["name"] or r["staff"], Decimal(r["weighted"])) for r in staff
+              if Decimal(r["weighted"]) != 0]
+    if shares:
+        body.append(figure(svg_bar_chart(shares, title=_("Weighted sales"),
+                                         format_value=lambda v: fmt.amount(Decimal(str(v))),
+                                         width=760)))
+    top = max([Decimal(r["attainment"]) for r in staff if r["attainment"]] + [Decimal(1)])
+    rows = [{**r, "name": r["name"] or r["staff"],
+             "share_meter": meter(_dec(r["share"])),
+             "attainment_meter": meter(_dec(r["attainment"]), top)} for r in staff]
+    columns = [
+        Col("staff", _("Staff")), Col("name", _("Name")),
+        Col("lines", _("Lines"), True, fmt.whole),
+        Col("net", _("Net sales"), True, _money), Col("weighted", _("Weighted"), True, _money),
+        Col("share", _("Share"), True, _pct), Col("share_meter", "", raw=True),
+        Col("locomotive_share", _("Key products"), True, _pct),
+        Col("target", _("Target"), True, _money),
+        Col("contribution", _("Of plan"), True, _pct),
+        Col("attainment", _("Attainment"), True, _pct), Col("attainment_meter", "", raw=True),
+    ]
+    total = {"staff": _("Total"), "net": org["net"], "weighted": org["weighted"],
+             "lines": data["lines"], "target": org["target"], "attainment": org["attainment"],
+             "locomotive_share": org["locomotive_share"]}
+    body.append(section(_("Sellers"), table(rows, columns, total=total)))
+    if data["key_products"]:
+        body.append(section(_("Key products"), table(
+            [{**p, "meter": meter(_dec(p["share"]))} for p in data["key_products"]],
+            [Col("sku", _("SKU")), Col("name", _("Name")),
+             Col("quantity", _("Quantity"), True, fmt.whole),
+             Col("net", _("Net sales"), True, _money), Col("weighted", _("Weighted"), True, _money),
+             Col("share", _("Share"), True, _pct), Col("meter", "", raw=True)])))
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def plan_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Sales against the plan"), subtitle(report), plan_body(report))
