@@ -53,6 +53,13 @@ class ChannelRun:
         """A path from ``kundkit.yaml``, relative to that file."""
         return self.config.resolve(path)
 
+    def shown(self, path: Path) -> str:
+        """``path`` as a person finds it: relative to the business folder when inside it."""
+        try:
+            return path.resolve().relative_to(self.config.root).as_posix()
+        except ValueError:
+            return str(path)
+
     @property
     def business(self) -> dict[str, Any]:
         return self.section("business")

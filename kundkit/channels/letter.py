@@ -65,13 +65,14 @@ class _LetterSession(ChannelSession):
         assert batch.path is not None
         out = {customer: Delivery("skipped", name, now, detail=why)
                for customer, why in batch.skipped}
+        shown = self.run.shown(batch.path)
         for placed in batch.letters:
-            detail = _("{file}, page {page}").format(file=batch.path.name, page=placed.first_page)
+            detail = _("{file}, page {page}").format(file=shown, page=placed.first_page)
             if placed.replaced:
                 detail += " " + _("(could not print: {chars})").format(chars=placed.replaced)
             out[placed.customer_id] = Delivery(
                 "sent", name, now, detail=detail,
-                provider_id=f"{batch.path.name}#page={placed.first_page}")
+                provider_id=f"{shown}#page={placed.first_page}")
         return out
 
     def abort(self) -> None:

@@ -45,5 +45,5 @@ class _OutboxSession(ChannelSession):
             path = write_eml(email, self.folder, customer_id=recipient.customer_id, now=now)
         except DeliveryError as exc:
             return Delivery("failed", self.channel.name, now, detail=str(exc))
-        return Delivery("sent", self.channel.name, now, detail=path.name,
+        return Delivery("sent", self.channel.name, now, detail=self.run.shown(path),
                         provider_id=str(email["Message-ID"]))
