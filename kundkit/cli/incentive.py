@@ -50,7 +50,7 @@ def _money(ctx: Context) -> Any:
 def _ratio(value: Any) -> str:
     from kundkit.incentives.text import show_ratio
 
-    return "" if value is None else show_ratio(Decimal(value))
+    return "" if value is None else show_ratio(Decimal(value), fixed=True)
 
 
 

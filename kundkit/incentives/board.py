@@ -43,7 +43,7 @@ def board_lines(results: PeriodResults, *, titles: dict[str, list[str]] | None =
         org = results.weighted / results.target
         lines.append(_("Organisation: {weighted} weighted of the target {target}").format(
             weighted=show_money(results.weighted, currency), target=show_money(results.target, currency)))
-        lines.append(f"  {_bar(org, scale, width, ascii)}  {show_ratio(org):>8}")
+        lines.append(f"  {_bar(org, scale, width, ascii)}  {show_ratio(org, fixed=True):>8}")
         lines.append("")
     if not people:
         lines.append(_("No staff yet."))
@@ -63,7 +63,7 @@ def board_lines(results: PeriodResults, *, titles: dict[str, list[str]] | None =
             percent = ""
         else:
             picture = _bar(result.attainment, scale, width, ascii)
-            percent = show_ratio(result.attainment)
+            percent = show_ratio(result.attainment, fixed=True)
         line = f"{rank:>2}. {label}  {picture}  {percent:>8}  {money}"
         for earned in titles.get(result.staff, []):
             line += f"  {'*' if ascii else '★'} {earned}"
