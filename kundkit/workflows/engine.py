@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from kundkit.context import Context
     from kundkit.store import Transaction
 
-MAX_STEPS = 1000
+MAX_STEPS = 200
 DRY_RUN_ID = "R-DRY-RUN"
 
 # The workflows running in this process (innermost last): an event fired by a step does not start
@@ -220,6 +220,10 @@ class Engine:
                     record = self._reload(tx, record)
                     call = self._prepare(workflow, record, step, tx, for_store=True)
                     outcome = self._call(step_type, call) if call is not None else Outcome("skipped")
+                    if self.dry_run and outcome.status == "waiting" and call is not None:
+                        # A dry run shows the whole way through, so it does not stop to wait.
+                        call.note(_("would wait: {message}").format(message=outcome.message))
+                        outcome = Outcome("done")
                     record = self._apply(workflow, record, step, outcome, call)
                     self._save(tx, record)
                     events = list(call.events) if call is not None else []

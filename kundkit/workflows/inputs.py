@@ -146,8 +146,8 @@ def check_default(spec: InputSpec) -> str | None:
     if spec.type == "number":
         try:
             parse_number(spec.default, spec.name)
-        except ValidationError as exc:
-            return exc.message
+        except ValidationError:
+            return _("the default '{value}' is not a number").format(value=spec.default)
     if spec.type == "choice" and spec.choices and str(spec.default) not in [c[0] for c in spec.choices]:
         return _("the default '{value}' is not one of the choices ({choices})").format(
             value=spec.default, choices=", ".join(c[0] for c in spec.choices))

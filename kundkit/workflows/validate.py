@@ -349,11 +349,10 @@ def validate_files(ctx: Context, paths: list[Path]) -> tuple[list[Workflow], lis
                     name=name, file=names[name])))
             else:
                 names[name] = doc.file
-            stem = path.stem
-            if stem != name and not file_problems:
-                problems.append(doc.problem(("name",), _(
-                    "name: the workflow '{name}' should be in a file named {name}.yaml").format(
-                    name=name)))
+                if path.stem != name and not file_problems:
+                    problems.append(doc.problem(("name",), _(
+                        "name: the workflow '{name}' should be in a file named {name}.yaml")
+                        .format(name=name)))
         if not file_problems:
             found.append(workflow_from_data(doc.data, doc.file))
     return found, problems
