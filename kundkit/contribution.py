@@ -256,16 +256,17 @@ def period_lines(tx: Transaction, period: Period, *, seller: str | None = None) 
     return out
 
 
-def audit_scores(ctx: Context, staff_ids: Iterable[str]) -> dict[str, Decimal | None] | None:
-    """Each staff member's latest service-standard audit score, or None when kundkit has no audits."""
+def audit_scores(ctx: Context, tx: Transaction, staff_ids: Iterable[str]) -> dict[str, Decimal | None] | None:
+    """Each staff member's latest service-standard audit score (per cent; None if never audited),
+    read in the caller's transaction; None when this kundkit has no stored audits."""
     try:
-        from kundkit.standards.audit_store import latest_audit_score
+        from kundkit.standards.audit_store import list_audits
     except ImportError:
-        try:
-            from kundkit.standards.audit import latest_audit_score  # type: ignore[attr-defined,no-redef]
-        except ImportError:
-            return None
-    return {staff_id: latest_audit_score(ctx, staff_id) for staff_id in staff_ids}
+        return None
+    latest: dict[str, Decimal] = {}
+    for audit in list_audits(ctx, tx=tx):  # oldest first, so the last one per person wins
+        latest[audit.staff] = audit.percent
+    return {staff_id: latest.get(staff_id) for staff_id in staff_ids}
 
 
 def results_for(ctx: Context, tx: Transaction, period: Period, *,
@@ -278,7 +279,7 @@ def results_for(ctx: Context, tx: Transaction, period: Period, *,
     results = compute_results(period, period_lines(tx, period), targets=resolve_targets(tx, period, currency),
                               staff=all_staff(tx), currency=currency)
     if with_audits:
-        scores = audit_scores(ctx, [r.staff for r in results.staff])
+        scores = audit_scores(ctx, tx, [r.staff for r in results.staff])
         if scores:
             for result in results.staff:
                 result.audit_score = scores.get(result.staff)

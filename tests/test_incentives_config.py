@@ -160,3 +160,18 @@ def test_a_plugin_may_not_take_a_built_in_scheme_s_name(kk, business) -> None:
                     encoding="utf-8")
     stderr = kk("incentive", "run", "--period", "2026-11", code=1).stderr
     assert "two plugins register the incentive scheme 'gift': 'incentives' and 'copycat'" in stderr
+
+
+@pytest.mark.parametrize(("lang", "title"), [("sv", "Månadens säljare"), ("en", "Employee of the month")])
+def test_a_new_business_gets_a_working_incentives_section(kk, tmp_path, monkeypatch, lang, title) -> None:
+    kk("init", str(tmp_path / "ny"), "--lang", lang, "--name", "Ny Butik AB")
+    monkeypatch.chdir(tmp_path / "ny")
+    rows = json.loads(kk("incentive", "schemes", "--format", "json").stdout)
+    assert [(r["uses"], r["every"]) for r in rows if r["label"]] == [("recognition", "month"),
+                                                                    ("gift", "month")]
+    kk("staff", "add", "--id", "anna", "--name", "Anna")
+    kk("product", "add", "--sku", "X1", "--name", "Borr", "--price", "1000", "--weight", "2")
+    kk("plan", "set", "--period", "2026-11", "--target", "2000", "--staff", "anna", "--target", "1500")
+    text = (tmp_path / "ny" / "kundkit.yaml").read_text(encoding="utf-8")
+    assert "#   uses: commission" in text  # commission is there to switch on, not on by default
+    assert kk("incentive", "run", "--period", "2026-11").stderr.strip() == "No rewards for 2026-11."

@@ -171,3 +171,56 @@ def test_swedish_output(kk_process, month) -> None:
     assert "provision: 1,5 % av 25 000,00 kr" in run.stdout
     helptext = kk_process("incentive", "run", "--help", env=env).stdout
     assert "Godkänn" in helptext or "godkänn" in helptext
+
+
+# -- who may be rewarded ------------------------------------------------------------------------
+
+def _audit(business, staff: str, percent: str, day: int) -> None:
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from kundkit.standards.audit import AuditResult
+    from kundkit.standards.audit_store import save_audit
+
+    save_audit(context(business, actor="maria"), AuditResult(
+        document="service-standard", version="1", language="sv", staff=staff,
+        at=datetime(2026, 11, day, 12, tzinfo=timezone.utc), scores={}, percent=Decimal(percent),
+        points=Decimal(percent), possible=Decimal(100)))
+
+
+def test_a_minimum_audit_score_uses_each_person_s_latest_audit(month, business) -> None:
+    path = business / "kundkit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "      uses: plan-bonus\n", "      uses: plan-bonus\n      min_audit_score: 80\n"), encoding="utf-8")
+    _audit(business, "erik", "92", 2)
+    _audit(business, "erik", "75", 15)   # erik's latest: 75 — below 80
+    _audit(business, "anna", "60", 3)
+    _audit(business, "anna", "85.5", 16)  # anna's latest: 85.5
+    rows = json.loads(month("incentive", "run", "--period", "2026-11", "--format", "json").stdout)
+    assert [r["staff"] for r in rows if r["scheme"] == "planbonus"] == ["anna"]
+    # The other schemes ask for no audit: erik keeps his commission and title.
+    assert ("erik", "manadens-saljare") in [(r["staff"], r["scheme"]) for r in rows]
+    # Approving reads the scores inside the same (write) transaction.
+    month("--as", "maria", "incentive", "run", "--period", "2026-11", "--approve")
+
+
+def test_someone_never_audited_does_not_pass_a_minimum_audit_score(month, business) -> None:
+    path = business / "kundkit.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "      uses: plan-bonus\n", "      uses: plan-bonus\n      min_audit_score: 0\n"), encoding="utf-8")
+    rows = json.loads(month("incentive", "run", "--period", "2026-11", "--format", "json").stdout)
+    assert [r for r in rows if r["scheme"] == "planbonus"] == []
+
+
+def test_staff_who_left_are_shown_but_not_rewarded(month, business) -> None:
+    from kundkit.staff import set_active
+
+    ctx = context(business, actor="maria")
+    with ctx.store.transaction() as tx:
+        set_active(ctx, tx, "erik", False)
+    rows = json.loads(month("incentive", "run", "--period", "2026-11", "--format", "json").stdout)
+    assert "erik" not in {r["staff"] for r in rows}
+    assert ("anna", "manadens-saljare") in [(r["staff"], r["scheme"]) for r in rows]
+    figures = json.loads(month("incentive", "results", "--period", "2026-11", "--format", "json").stdout)
+    erik = next(r for r in figures["staff"] if r["staff"] == "erik")
+    assert erik["weighted"] == "29970.00" and erik["active"] is False

@@ -153,9 +153,10 @@ def incentive_run(ctx: Context, period: str | None, approve: bool, reopen: bool,
         echo_err(_("{period} approved and locked: {summary}.").format(period=which,
                                                                       summary=_summary(ctx, rows)))
     else:
-        echo_err(_("Proposal for {period}, not approved: {summary}. Approve with: kundkit --as STAFF "
-                   "incentive run --period {period} --approve").format(period=which,
-                                                                        summary=_summary(ctx, rows)))
+        if rows:
+            echo_err(_("Proposal for {period}, not approved: {summary}. Approve with: kundkit --as "
+                       "STAFF incentive run --period {period} --approve").format(
+                period=which, summary=_summary(ctx, rows)))
         if proposal.not_this_period:
             echo_err(_("Schemes for other kinds of period, not run for {period}: {schemes}").format(
                 period=which, schemes=", ".join(proposal.not_this_period)))

@@ -107,13 +107,14 @@ def resolve_schemes(ctx: Context) -> list[tuple[ConfiguredScheme, Any]]:
     return out
 
 
-def _eligible(ctx: Context, results: PeriodResults, configured: ConfiguredScheme) -> list[Any]:
+def _eligible(ctx: Context, tx: Transaction, results: PeriodResults,
+              configured: ConfiguredScheme) -> list[Any]:
     people = [r for r in results.staff if r.active]
     if configured.min_audit_score is None:
         return people
     from kundkit.contribution import audit_scores
 
-    scores = audit_scores(ctx, [r.staff for r in people])
+    scores = audit_scores(ctx, tx, [r.staff for r in people])
     if scores is None:
         raise ConfigError(_("incentives.schemes.{label}.min_audit_score: this kundkit has no "
                             "service-standard audits to read scores from").format(label=configured.label))
@@ -134,7 +135,7 @@ def propose(ctx: Context, tx: Transaction, period: Period) -> Proposal:
         if configured.every != period.kind:
             proposal.not_this_period.append(configured.label)
             continue
-        eligible = _eligible(ctx, results, configured)
+        eligible = _eligible(ctx, tx, results, configured)
         rewards = call_scheme(scheme, period=period, results=eligible, settings=configured.settings,
                               organisation=results, currency=results.currency, gifts=gifts)
         proposal.schemes.append(configured.label)
