@@ -1,7 +1,8 @@
 """A small business whose every report figure is worked out by hand in the tests.
 
 Three products (one without a unit cost), a 10 % segment discount for the segment bygg, four
-customers over two years, a void, and three items of feedback with compensation. Every sale and
+customers over two years, a void, three items of feedback with compensation, and four contacts
+(one a message that failed). Every sale and
 every change is made through the domain functions at its own moment (a Context with ``now``), so
 the dates in the store are the dates of the story.
 """
@@ -46,7 +47,7 @@ SALES = [
     ("K1002", "2026-11-02", "erik", ["VERK:1", "SKRUV:2"]),
     ("K1003", "2025-05-05", "anna", ["SKRUV:2"]),
 ]
-REPORTS = {"costs": {"interactions": {"default": 40, "phone": 60},
+REPORTS = {"costs": {"interactions": {"default": 40, "phone": 60, "email": 5},
                      "feedback": {"default": 100, "complaint": 300},
                      "compensation": 50}}
 
@@ -81,6 +82,7 @@ def build(business: Path) -> None:
     """The whole story, from the first sale in December 2024 to November 2026."""
     from kundkit.customers import create_customer
     from kundkit.feedback import create_feedback, resolve
+    from kundkit.interactions import record_interaction
     from kundkit.plans import parse_period, set_plan
     from kundkit.products import create_product
     from kundkit.purchases import PurchaseRequest, add_purchase, parse_line, void
@@ -117,6 +119,15 @@ def build(business: Path) -> None:
                                   "text": "Screws rusted within a month"})
         resolve(ctx, tx, "F1003", resolution="Discount on the next order",
                 compensation="discount 10%")
+    contacts = [("2025-03-01T10:00:00", "K1001", "phone", "call", None),
+                ("2026-05-10T13:00:00", "K1001", "in-person", "visit", None),
+                ("2026-06-01T08:00:00", "K1002", "email", "message", "sent"),
+                ("2026-06-02T08:00:00", "K1002", "sms", "message", "failed")]
+    for moment, customer, channel, kind, status in contacts:
+        ctx = at(business, moment)
+        with ctx.store.transaction() as tx:
+            record_interaction(ctx, tx, customer=customer, channel=channel, kind=kind,
+                               status=status, subject="Hej")
     ctx = at(business, "2026-10-01T08:00:00")
     with ctx.store.transaction() as tx:
         set_plan(ctx, tx, parse_period("2026-11"), target=Decimal("2000"),

@@ -3,8 +3,8 @@
 The story (tests/reports_support.py), reported on 2026-11-20 (the frozen "now"):
 
 Products: VERK 1000.00 (unit cost 600.00), SKRUV 50.00 (cost 20.00), HYRA 400.00 (no cost).
-The segment bygg gets 10 % off. Unit costs of serving: feedback 100 (a complaint 300), each
-compensation 50 on top of its amount.
+The segment bygg gets 10 % off. Unit costs of serving: a contact 40 (by phone 60, an e-mail 5),
+feedback 100 (a complaint 300), each compensation 50 on top of its amount.
 
 K1001 Alfa Bygg AB (bygg)
   P1001 2024-12-10  VERK×2 + SKRUV×10 = 2500.00 − 250.00 = 2250.00 (cost 1200 + 200)
@@ -13,10 +13,12 @@ K1001 Alfa Bygg AB (bygg)
   P1004 2026-10-05  SKRUV×20          = 1000.00 − 100.00 =  900.00 (cost 400)
   P1009 2026-04-01  credit note of P1003: −1080.00, discount −120.00, cost −680
   F1001 2025-08-01  a suggestion: 100.00
+  a call 2025-03-01 (60.00) and a visit 2026-05-10 (40.00)
 K1002 Beata Berg (privat)
   P1005 2025-01-20  VERK×1 = 1000.00; P1006 2025-11-25 HYRA×1 = 400.00;
   P1007 2026-11-02  VERK×1 + SKRUV×2 = 1100.00 (cost 600 + 40)
   F1002 2026-02-10  a complaint (300.00), resolved 2026-02-12 with a credit of 200.00 (+ 50.00)
+  an e-mail 2026-06-01 (5.00); an SMS on 2026-06-02 that failed (nothing)
 K1003 Cesar Ceder (privat)
   P1008 2025-05-05  SKRUV×2 = 100.00 (cost 40)
   F1003 2026-06-01  a claim (100.00), resolved with 10 % off the next order (no amount; + 50.00)
@@ -81,10 +83,10 @@ K1001 = {
     "cost_of_goods": "1800.00",                 # 1400 + 680 + 400 − 680
     "gross_margin": "1350.00", "margin_rate": "0.4286", "margin_coverage": "0.7447",
     "discounts": "470.00",                      # 250 + 120 + 120 + 100 − 120
-    "interactions": 0, "interaction_cost": "0.00",
+    "interactions": 2, "interaction_cost": "100.00",  # a call 60 + a visit 40
     "feedback_items": 1, "feedback_cost": "100.00",
     "compensations": 0, "compensation_cost": "0.00",
-    "serving_cost": "100.00", "net_contribution": "1250.00",
+    "serving_cost": "200.00", "net_contribution": "1150.00",
     "last_12_months": "900.00",                 # 2025-11-21 … 2026-11-20: 1080 − 1080 + 900
     "previous_12_months": "3330.00",            # 2024-11-21 … 2025-11-20: 2250 + 1080
     "trend": "-0.7297",                         # (900 − 3330) / 3330
@@ -98,10 +100,10 @@ K1002 = {
     "revenue_by_year": {"2025": "1400.00", "2026": "1100.00"},
     "costed_revenue": "2100.00", "cost_of_goods": "1240.00", "gross_margin": "860.00",
     "margin_rate": "0.4095", "margin_coverage": "0.8400", "discounts": "0.00",
-    "interactions": 0, "interaction_cost": "0.00",
+    "interactions": 1, "interaction_cost": "5.00",   # the failed SMS cost nothing
     "feedback_items": 1, "feedback_cost": "300.00",
     "compensations": 1, "compensation_cost": "250.00",   # the credit of 200 + 50 handling
-    "serving_cost": "550.00", "net_contribution": "310.00",
+    "serving_cost": "555.00", "net_contribution": "305.00",
     "last_12_months": "1500.00", "previous_12_months": "1000.00", "trend": "0.5000",
     "rfm": "543", "recency": 5, "frequency": 4, "monetary": 3,
 }
@@ -122,8 +124,8 @@ K1003 = {
 }
 TOTALS = {"purchases": 7, "revenue": "6830.00", "costed_revenue": "5350.00",
           "cost_of_goods": "3080.00", "gross_margin": "2270.00", "discounts": "470.00",
-          "interaction_cost": "0.00", "feedback_cost": "500.00", "compensation_cost": "300.00",
-          "serving_cost": "800.00", "net_contribution": "1470.00"}
+          "interaction_cost": "105.00", "feedback_cost": "500.00", "compensation_cost": "300.00",
+          "serving_cost": "905.00", "net_contribution": "1365.00"}
 
 
 def test_every_figure_of_the_whole_history(shop: Path) -> None:
@@ -133,7 +135,7 @@ def test_every_figure_of_the_whole_history(shop: Path) -> None:
     assert data["currency"] == "SEK" and data["customers"] == 3 and data["shown"] == 3
     assert data["rows"] == [K1001, K1002, K1003]  # by net contribution, best first
     assert data["totals"] == TOTALS
-    assert data["unit_costs"] == {"interactions": {"default": "40", "phone": "60"},
+    assert data["unit_costs"] == {"interactions": {"default": "40", "email": "5", "phone": "60"},
                                   "feedback": {"default": "100", "complaint": "300"},
                                   "compensation": "50"}
     assert any("HYRA" in note for note in data["notes"])
@@ -150,14 +152,15 @@ def test_every_figure_of_one_year(shop: Path) -> None:
         "revenue_per_year": "900.00",           # under a year in the window: not extrapolated
         "revenue_by_year": {"2026": "900.00"}, "costed_revenue": "900.00",
         "cost_of_goods": "400.00", "gross_margin": "500.00", "margin_rate": "0.5556",
-        "margin_coverage": "1.0000", "discounts": "100.00", "feedback_items": 0,
-        "feedback_cost": "0.00", "serving_cost": "0.00", "net_contribution": "500.00",
+        "margin_coverage": "1.0000", "discounts": "100.00", "interactions": 1,
+        "interaction_cost": "40.00", "feedback_items": 0, "feedback_cost": "0.00",
+        "serving_cost": "40.00", "net_contribution": "460.00",
         "rfm": "232", "recency": 2, "frequency": 3, "monetary": 2}
     assert rows["K1002"] == {
         **K1002, "purchases": 1, "revenue": "1100.00", "revenue_per_year": "1100.00",
         "revenue_by_year": {"2026": "1100.00"}, "costed_revenue": "1100.00",
         "cost_of_goods": "640.00", "gross_margin": "460.00", "margin_rate": "0.4182",
-        "margin_coverage": "1.0000", "net_contribution": "-90.00",
+        "margin_coverage": "1.0000", "net_contribution": "-95.00",
         "rfm": "434", "recency": 4, "frequency": 3, "monetary": 4}
     # No purchase in 2026, but a claim and a compensation: a customer who only costs.
     assert rows["K1003"] == {
@@ -167,7 +170,7 @@ def test_every_figure_of_one_year(shop: Path) -> None:
         "net_contribution": "-150.00", "rfm": None, "recency": None, "frequency": None,
         "monetary": None}
     assert [row["customer"] for row in data["rows"]] == ["K1001", "K1002", "K1003"]
-    assert data["totals"]["revenue"] == "2000.00" and data["totals"]["net_contribution"] == "260.00"
+    assert data["totals"]["revenue"] == "2000.00" and data["totals"]["net_contribution"] == "215.00"
 
 
 def test_filters_keep_the_scores_of_the_whole_customer_base(shop: Path) -> None:
@@ -184,7 +187,7 @@ def test_sorting_and_top(shop: Path) -> None:
     assert [r["customer"] for r in report("--sort", "revenue", "--top", "2")["rows"]] == \
         ["K1001", "K1002"]
     assert [r["customer"] for r in report("--sort", "trend")["rows"]] == ["K1002", "K1001", "K1003"]
-    assert [r["customer"] for r in report("--sort", "serving")["rows"]] == ["K1002", "K1003", "K1001"]
+    assert [r["customer"] for r in report("--sort", "serving")["rows"]] == ["K1002", "K1001", "K1003"]
     assert [r["customer"] for r in report("--sort", "first")["rows"]] == ["K1001", "K1002", "K1003"]
     top = report("--top", "1")
     assert top["shown"] == 1 and top["customers"] == 3 and top["totals"] == TOTALS
@@ -195,8 +198,8 @@ def test_sorting_and_top(shop: Path) -> None:
 def test_table_and_csv_show_the_same_figures(shop: Path) -> None:
     table = run("report", "customers").stdout
     assert "Customer economics · up to 2026-11-20" in table
-    for text in ("4,230.00", "2,171.52", "1,350.00", "1,250.00", "-73 %", "345", "Total",
-                 "6,830.00", "1,470.00", "-90.00"):
+    for text in ("4,230.00", "2,171.52", "1,350.00", "1,150.00", "-73 %", "345", "Total",
+                 "6,830.00", "1,365.00", "-90.00"):
         assert text in table
     lines = run("report", "customers", "--format", "csv").stdout.splitlines()
     assert lines[0].startswith("customer,name,segment,manager,first_purchase,last_purchase")

@@ -133,3 +133,50 @@ def report_plan(ctx: Context, period: str | None, since: str | None, until: str 
     window, filters = _scope(ctx, period, since, until, segment, manager, default="month")
     report = plan_report(ctx, window, filters)
     _emit(ctx, report, output_format, table_style, html, view.plan_text, view.plan_csv, plan_page)
+
+
+@cli.command("forecast")
+@report_options()
+@click.option("--days", type=click.IntRange(min=1), metavar="N",
+              help="Forecast the purchases of the next N days (default: reports.forecast."
+                   "horizon_days, 90).")
+@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Only the first N customers.")
+@pass_ctx
+def report_forecast(ctx: Context, period: str | None, since: str | None, until: str | None,
+                    segment: str | None, manager: str | None, html: Path | None,
+                    output_format: str, table_style: str, days: int | None, top: int | None) -> None:
+    """Each customer's expected purchases and the chance that they are still a customer.
+
+    The BG/NBD model is fitted to the store's purchase history (one purchase per customer and
+    day) up to --until. Customers slipping away come first: call them. Needs numpy and scipy
+    (pip install 'kundkit[forecast]').
+    """
+    from kundkit.cli import report_view as view
+    from kundkit.reports.forecast import forecast_report
+    from kundkit.reports.html import forecast_page
+
+    window, filters = _scope(ctx, period, since, until, segment, manager)
+    report = forecast_report(ctx, window, filters, days=days, top=top)
+    _emit(ctx, report, output_format, table_style, html, view.forecast_text, view.forecast_csv,
+          forecast_page)
+
+
+@cli.command("followups")
+@report_options()
+@pass_ctx
+def report_followups(ctx: Context, period: str | None, since: str | None, until: str | None,
+                     segment: str | None, manager: str | None, html: Path | None,
+                     output_format: str, table_style: str) -> None:
+    """Key-product sales and whether their consultation was done in time, late or not at all.
+
+    Per manager, with the sales whose consultation was late or missed. The share in time counts
+    the consultations that are due; those still open and not yet due are pending.
+    """
+    from kundkit.cli import report_view as view
+    from kundkit.reports.followups import followups_report
+    from kundkit.reports.html import followups_page
+
+    window, filters = _scope(ctx, period, since, until, segment, manager)
+    report = followups_report(ctx, window, filters)
+    _emit(ctx, report, output_format, table_style, html, view.followups_text, view.followups_csv,
+          followups_page)

@@ -200,3 +200,120 @@ PLAN_CSV_KEYS = ["staff", "name", "active", "lines", "net", "weighted", "locomot
 
 def plan_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
     return plan_rows(report), PLAN_CSV_KEYS
+
+
+# -- forecast -----------------------------------------------------------------------------------
+
+def forecast_text(report: Any, style: str) -> str:
+    data = report.as_dict()
+    params = data["parameters"]
+    errors = data["standard_errors"] or {}
+    out = [heading(_("Forecast of purchases"), report),
+           _("BG/NBD fitted to {customers} customers ({repeat} bought more than once), time in "
+             "units of {unit} days; the next {days} days.").format(
+               customers=fmt.whole(data["fitted_customers"]),
+               repeat=fmt.whole(data["fitted_repeat_customers"]),
+               unit=data["unit_days"], days=data["horizon_days"]), ""]
+    fitted = [{"name": name, "value": params[name], "error": errors.get(name)}
+              for name in ("r", "alpha", "a", "b")]
+    out.append(table_text(fitted, [
+        Column("name", "Parameter"),
+        Column("value", "Estimate", "right", show=lambda v: f"{v:.4g}"),
+        Column("error", "Std. error", "right", show=lambda v: "" if v is None else f"{v:.3g}")],
+        style))
+    out.append(_("Log-likelihood {value}; {state}.").format(
+        value=f"{data['log_likelihood']:.2f}",
+        state=_("converged") if data["converged"] else _("did not converge cleanly")))
+    out.append(_("Expected purchases in the next {days} days: {total}; slipping away (P(active) "
+                 "below {limit}): {slipping} of {count} customers.").format(
+        days=data["horizon_days"], total=fmt.expected(data["expected_purchases_total"]),
+        limit=fmt.probability(data["slipping_below"]), slipping=data["slipping"],
+        count=data["customers"]))
+    out.append("")
+    rows = [{**row, "alive_bar": bar(row["p_alive"], 1, 10)} for row in data["rows"]]
+    columns = [
+        Column("customer", "Customer"),
+        Column("name", "Name", show=lambda v: v if len(v) <= 26 else v[:25] + "…"),
+        Column("manager", "Manager"),
+        Column("purchases", "Purchases", "right", show=fmt.whole),
+        Column("last_purchase", "Last"),
+        Column("days_since_last", "Days since", "right", show=fmt.whole),
+        Column("p_alive", "P(active)", "right", show=fmt.probability),
+        Column("alive_bar", " "),
+        Column("expected_purchases", "Expected", "right", show=fmt.expected),
+        Column("last_12_months", "Last 12 months", "right", show=money),
+        Column("slipping", "Slipping", show=lambda v: _("yes") if v else ""),
+    ]
+    out.append(table_text(rows, columns, style))
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+FORECAST_CSV_KEYS = ["customer", "name", "segment", "manager", "purchases", "repeat_purchases",
+                     "first_purchase", "last_purchase", "days_since_last", "p_alive",
+                     "expected_purchases", "last_12_months", "slipping"]
+
+
+def forecast_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    return [row.as_dict() for row in report.rows], FORECAST_CSV_KEYS
+
+
+# -- followups ----------------------------------------------------------------------------------
+
+def outcome_text(value: str) -> str:
+    return {"in_time": _("in time"), "late": _("late"), "not_done": _("not done"),
+            "pending": _("pending")}.get(value, value)
+
+
+def followups_columns() -> list[Column]:
+    return [
+        Column("manager", "Manager", show=lambda v: v or _("(none)")), Column("name", "Name"),
+        Column("sales", "Key-product sales", "right", show=fmt.whole),
+        Column("in_time", "In time", "right", show=fmt.whole),
+        Column("late", "Late", "right", show=fmt.whole),
+        Column("not_done", "Not done", "right", show=fmt.whole),
+        Column("pending", "Pending", "right", show=fmt.whole),
+        Column("in_time_share", "Share in time", "right", show=pct),
+        Column("bar", " "),
+    ]
+
+
+def followups_text(report: Any, style: str) -> str:
+    data = report.as_dict()
+    rows = [{**row, "bar": bar(row["in_time_share"], 1, 12) if row["in_time_share"] else ""}
+            for row in data["managers"]]
+    out = [heading(_("Key-product follow-up"), report),
+           _("A consultation is due {days} days after the sale.").format(days=data["due_days"]), ""]
+    if not rows:
+        out.append(_("No key-product sales in this period."))
+    else:
+        total = {**data["total"], "manager": _("Total"), "name": "",
+                 "bar": bar(data["total"]["in_time_share"], 1, 12)
+                 if data["total"]["in_time_share"] else ""}
+        out.append(table_text(rows + [total], followups_columns(), style))
+    if data["missed"]:
+        out += ["", _("Late or not done")]
+        out.append(table_text(data["missed"], missed_columns(), style))
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+def missed_columns() -> list[Column]:
+    return [Column("purchase", "Purchase"), Column("date", "Date"), Column("customer", "Customer"),
+            Column("customer_name", "Name", show=lambda v: v if len(v) <= 26 else v[:25] + "…"),
+            Column("sku", "SKU"), Column("manager", "Manager", show=lambda v: v or ""),
+            Column("task", "Task", show=lambda v: v or ""), Column("due", "Due", show=lambda v: v or ""),
+            Column("done_at", "Done", show=lambda v: (v or "")[:10]),
+            Column("outcome", "Outcome", show=outcome_text)]
+
+
+FOLLOWUP_CSV_KEYS = ["manager", "name", "sales", "in_time", "late", "not_done", "pending",
+                     "in_time_share"]
+
+
+def followups_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    return [m.as_dict() for m in report.managers], FOLLOWUP_CSV_KEYS

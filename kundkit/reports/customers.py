@@ -401,23 +401,23 @@ def totals_of(rows: Iterable[CustomerEconomics]) -> dict[str, Decimal | int]:
     return totals
 
 
-def interaction_events(ctx: Context, tx: Transaction, window: Window) -> tuple[list[Interaction], bool]:
-    """The contacts with customers in the window, and whether kundkit records contacts at all
-    (the channels area may not be installed in an older store)."""
-    try:
-        from kundkit import interactions as module
-    except ImportError:
-        return [], False
-    reader = getattr(module, "iter_interactions", None) or getattr(module, "list_interactions", None)
-    if reader is None:
-        return [], False
+def interaction_events(tx: Transaction, window: Window) -> list[Interaction]:
+    """The contacts with customers in the window (:mod:`kundkit.interactions`): every message that
+    went out (a failed or skipped one cost nothing), call, visit, note and standards walk."""
+    from kundkit.interactions import all_interactions
+
     events = []
-    for record in reader(tx, since=window.since, until=window.until):
-        day = str(record.get("at") or record.get("date") or "")[:10]
+    last_month = window.last_text[:7]
+    for partition, record in all_interactions(tx):
+        if partition is not None and partition > last_month:
+            continue  # a month's records are dated in it or later (a send-out's retries)
+        if record.get("kind") == "message" and record.get("status") not in (None, "sent"):
+            continue
+        day = str(record.get("at") or "")[:10]
         customer = record.get("customer")
-        if customer and day:
+        if customer and day and window.contains(day):
             events.append(Interaction(customer, record.get("channel"), day))
-    return events, True
+    return events
 
 
 def customer_report(ctx: Context, window: Window, filters: Filters | None = None, *,
@@ -441,7 +441,7 @@ def customer_report(ctx: Context, window: Window, filters: Filters | None = None
         customers = list_customers(tx, include_forgotten=True)
         unit_costs = {p["sku"]: p.get("cost") for p in list_products(tx, include_inactive=True)}
         feedback = list_feedback(tx, include_done=True)
-        interactions, contacts_known = interaction_events(ctx, tx, window)
+        interactions = interaction_events(tx, window)
         rows = compute_economics(customers=customers,
                                  purchases=scan_purchases(tx, None, window.until),
                                  unit_costs=unit_costs, feedback=feedback, interactions=interactions,
@@ -449,9 +449,6 @@ def customer_report(ctx: Context, window: Window, filters: Filters | None = None
     kept = [row for row, customer in zip(rows, _records_of(rows, customers)) if filters.keeps(customer)]
     ordered = sort_rows(kept, sort)
     notes = []
-    if not contacts_known:
-        notes.append(_("No contacts are recorded in this store, so the cost of serving counts "
-                       "feedback and compensation only."))
     missing = sorted(sku for sku, cost in unit_costs.items() if cost in (None, ""))
     if missing:
         notes.append(_("Products without a unit cost are left out of the gross margin: {skus}.")

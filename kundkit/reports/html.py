@@ -351,3 +351,107 @@ def plan_body(report: Any) -> str:
 
 def plan_page(ctx: Context, report: Any) -> str:
     return document(ctx, _("Sales against the plan"), subtitle(report), plan_body(report))
+
+
+# -- forecast -----------------------------------------------------------------------------------
+
+def forecast_body(report: Any) -> str:
+    from kundkit.analytics.charts import svg_bar_chart
+
+    data = report.as_dict()
+    body = [cards([
+        (_("Customers"), fmt.whole(data["customers"]),
+         _("{repeat} of {fitted} fitted bought more than once").format(
+             repeat=fmt.whole(data["fitted_repeat_customers"]),
+             fitted=fmt.whole(data["fitted_customers"]))),
+        (_("Expected purchases"), fmt.expected(data["expected_purchases_total"]),
+         _("in the next {days} days").format(days=data["horizon_days"])),
+        (_("Slipping away"), fmt.whole(data["slipping"]),
+         _("P(active) below {limit}").format(limit=fmt.probability(data["slipping_below"]))),
+        (_("One-time buyers"), fmt.whole(data["one_time_buyers"]), _("not forecast")),
+    ])]
+    urgent = [row for row in data["rows"] if row["slipping"]][:15]
+    if urgent:
+        body.append(figure(svg_bar_chart(
+            [(f"{r['customer']} {r['name']}", Decimal(str(r["p_alive"])) * 100) for r in urgent],
+            title=_("Slipping away: P(active)"),
+            format_value=lambda v: fmt.percent(Decimal(str(v)) / 100, 0), width=820)))
+    errors = data["standard_errors"] or {}
+    params = [{"name": name, "value": f"{data['parameters'][name]:.4g}",
+               "error": "" if errors.get(name) is None else f"{errors[name]:.3g}"}
+              for name in ("r", "alpha", "a", "b")]
+    method = _("The BG/NBD model (Fader, Hardie & Lee 2005) fitted by maximum likelihood to "
+               "{customers} customers' purchase days, time in units of {unit} days. Log-likelihood "
+               "{value}; {state}.").format(
+        customers=fmt.whole(data["fitted_customers"]), unit=data["unit_days"],
+        value=f"{data['log_likelihood']:.2f}",
+        state=_("converged") if data["converged"] else _("did not converge cleanly"))
+    body.append(section(_("The fitted model"), table(params, [
+        Col("name", _("Parameter")), Col("value", _("Estimate"), True),
+        Col("error", _("Std. error"), True)]) + f'<p class="method">{escape(method)}</p>'))
+    rows = [{**row, "meter": meter(Decimal(str(row["p_alive"]))),
+             "flag": _("yes") if row["slipping"] else ""} for row in data["rows"]]
+    body.append(section(_("Customers, slipping away first"), table(rows, [
+        Col("customer", _("Customer")), Col("name", _("Name")), Col("manager", _("Manager")),
+        Col("purchases", _("Purchases"), True, fmt.whole),
+        Col("last_purchase", _("Last"), date=True),
+        Col("days_since_last", _("Days since"), True, fmt.whole),
+        Col("p_alive", _("P(active)"), True, fmt.probability), Col("meter", "", raw=True),
+        Col("expected_purchases", _("Expected"), True, fmt.expected),
+        Col("last_12_months", _("Last 12 months"), True, _money),
+        Col("flag", _("Slipping")),
+    ])))
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def forecast_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Forecast of purchases"), subtitle(report), forecast_body(report))
+
+
+# -- followups ----------------------------------------------------------------------------------
+
+def followups_body(report: Any) -> str:
+    from kundkit.analytics.charts import svg_bar_chart
+
+    data = report.as_dict()
+    total = data["total"]
+    body = [cards([
+        (_("Key-product sales"), fmt.whole(total["sales"]), ""),
+        (_("In time"), fmt.whole(total["in_time"]), _pct(total["in_time_share"])),
+        (_("Late"), fmt.whole(total["late"]), ""),
+        (_("Not done"), fmt.whole(total["not_done"]), ""),
+        (_("Pending"), fmt.whole(total["pending"]), _("open, not yet due")),
+    ])]
+    shares = [(m["name"] or m["manager"] or _("(none)"), Decimal(m["in_time_share"]) * 100)
+              for m in data["managers"] if m["in_time_share"] is not None]
+    if shares:
+        body.append(figure(svg_bar_chart(
+            shares, title=_("Consultations in time"),
+            format_value=lambda v: fmt.percent(Decimal(str(v)) / 100), width=720)))
+    rows = [{**m, "manager": m["manager"] or _("(none)"), "meter": meter(_dec(m["in_time_share"]))}
+            for m in data["managers"]]
+    columns = [Col("manager", _("Manager")), Col("name", _("Name")),
+               Col("sales", _("Key-product sales"), True, fmt.whole),
+               Col("in_time", _("In time"), True, fmt.whole), Col("late", _("Late"), True, fmt.whole),
+               Col("not_done", _("Not done"), True, fmt.whole),
+               Col("pending", _("Pending"), True, fmt.whole),
+               Col("in_time_share", _("Share in time"), True, _pct), Col("meter", "", raw=True)]
+    body.append(section(_("Per manager"), table(rows, columns, total={
+        **total, "manager": _("Total"), "name": ""}, empty=_("No key-product sales in this period."))
+        + f'<p class="method">{escape(_("A consultation is due {days} days after the sale.").format(days=data["due_days"]))}</p>'))
+    if data["missed"]:
+        outcome = {"late": _("late"), "not_done": _("not done")}
+        body.append(section(_("Late or not done"), table(
+            [{**m, "outcome": outcome.get(m["outcome"], m["outcome"]),
+              "done_at": (m["done_at"] or "")[:10]} for m in data["missed"]],
+            [Col("purchase", _("Purchase")), Col("date", _("Date"), date=True),
+             Col("customer", _("Customer")), Col("customer_name", _("Name")), Col("sku", _("SKU")),
+             Col("manager", _("Manager")), Col("task", _("Task")), Col("due", _("Due"), date=True),
+             Col("done_at", _("Done"), date=True), Col("outcome", _("Outcome"))])))
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def followups_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Key-product follow-up"), subtitle(report), followups_body(report))
