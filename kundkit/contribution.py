@@ -170,12 +170,13 @@ def _source_text(target: Target | None) -> str | None:
 
 def compute_results(period: Period, lines: Iterable[SaleLine], *, targets: Targets | None = None,
                     staff: Iterable[dict[str, Any]] = (), currency: str = "SEK",
-                    audit_scores: dict[str, Decimal | None] | None = None) -> PeriodResults:
+                    scores: dict[str, Decimal | None] | None = None) -> PeriodResults:
     """Everyone's figures from plain sale lines (the heart of the computation; no store).
 
     ``staff`` are staff records (``id``, ``name``, ``active``): the active ones are listed even
     without sales, so that a seller with a target and no sales shows 0 %. Sellers found on lines
-    but not in ``staff`` are listed too (their name unknown).
+    but not in ``staff`` are listed too (their name unknown). ``scores`` are the staff's latest
+    audit scores, when a scheme needs them.
     """
     people = {s["id"]: s for s in staff}
     results: dict[str, StaffResult] = {}
@@ -220,8 +221,8 @@ def compute_results(period: Period, lines: Iterable[SaleLine], *, targets: Targe
             result.target = personal.amount
             result.target_source = _source_text(personal)
             result.attainment = result.weighted / personal.amount
-        if audit_scores:
-            result.audit_score = audit_scores.get(result.staff)
+        if scores:
+            result.audit_score = scores.get(result.staff)
     totals.staff = sorted(results.values(), key=lambda r: (-r.weighted, r.staff))
     return totals
 
@@ -303,7 +304,7 @@ def explain(ctx: Context, tx: Transaction, staff_id: str, period: Period) -> Exp
     results = results_for(ctx, tx, period)
     result = results.get(record["id"]) or StaffResult(record["id"], record.get("name", ""),
                                                       bool(record.get("active")))
-    lines = [line for line in period_lines(tx, period, seller=record["id"])]
+    lines = period_lines(tx, period, seller=record["id"])
     lines.sort(key=lambda line: (line.date, line.purchase))
     return Explanation(result, results, lines)
 

@@ -142,33 +142,25 @@ def plan_set(ctx: Context, period: str | None, targets: tuple[str, ...], staff: 
     click.echo(_("Plan for {period} saved.").format(period=which), err=True)
 
 
-def _target_rows(ctx: Context, period_text: str) -> tuple[Any, list[dict[str, Any]]]:
+def _target_rows(ctx: Context, period: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """The resolved targets of ``period`` and their rows (the organisation first)."""
     from kundkit.contribution import describe_source
     from kundkit.money import money_str
-    from kundkit.plans import get_plan, parse_period, resolve_targets
+    from kundkit.plans import resolve_targets
     from kundkit.staff import all_staff
 
-    period = parse_period(period_text)
     currency = ctx.config.currency
     with ctx.store.read() as tx:
         targets = resolve_targets(tx, period, currency)
         names = {s["id"]: s.get("name", "") for s in all_staff(tx)}
-        explicit = get_plan(tx, period)
-    rows = []
-    if targets.organisation is not None:
-        rows.append({"staff": None, "name": _("(organisation)"),
-                     "target": money_str(targets.organisation.amount, currency),
-                     "source": targets.organisation.source, "basis": targets.organisation.basis,
-                     "how": describe_source(_src(targets.organisation))})
-    for who, target in targets.staff.items():
-        rows.append({"staff": who, "name": names.get(who, ""), "target": money_str(target.amount, currency),
-                     "source": target.source, "basis": target.basis,
-                     "how": describe_source(_src(target))})
-    return (period, targets, explicit), rows
-
-
-def _src(target: Any) -> str:
-    return target.source if target.basis is None else f"{target.source}:{target.basis}"
+    found = ([(None, _("(organisation)"), targets.organisation)] if targets.organisation else []) + [
+        (who, names.get(who, ""), target) for who, target in targets.staff.items()]
+    rows = [{"staff": who, "name": name, "target": money_str(target.amount, currency),
+             "source": target.source, "basis": target.basis,
+             "how": describe_source(target.source if target.basis is None
+                                    else f"{target.source}:{target.basis}")}
+            for who, name, target in found]
+    return targets, rows
 
 
 def _money_cell(ctx: Context) -> Any:
@@ -195,7 +187,8 @@ def plan_show(ctx: Context, period: str | None, output_format: str, table_style:
     if period is None:
         period = ask_text(ctx, _("Period (2026-11, 2026-Q4 or 2026):"), option="--period",
                           check=parse_period)
-    (which, targets, _explicit), rows = _target_rows(ctx, period)
+    which = parse_period(period)
+    targets, rows = _target_rows(ctx, which)
     if output_format == "json":
         click.echo(to_json({"period": str(which), "targets": rows}))
         return
