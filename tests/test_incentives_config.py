@@ -175,3 +175,14 @@ def test_a_new_business_gets_a_working_incentives_section(kk, tmp_path, monkeypa
     text = (tmp_path / "ny" / "kundkit.yaml").read_text(encoding="utf-8")
     assert "#   uses: commission" in text  # commission is there to switch on, not on by default
     assert kk("incentive", "run", "--period", "2026-11").stderr.strip() == "No rewards for 2026-11."
+
+
+def test_an_amount_written_as_text_must_read_as_money(kk, business) -> None:
+    path = business / "kundkit.yaml"
+    text = path.read_text(encoding="utf-8").replace("      budget: 6000", '      budget: "6 000 kr"')
+    text = text.replace("      cap: 10000\n", '      cap: "tio tusen"\n')
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index('"tio tusen"')].count("\n") + 1
+    stderr = kk("plan", "list", code=1).stderr
+    assert stderr.splitlines() == [
+        f"kundkit.yaml:{line}:12: incentives.schemes.planbonus: cap: 'tio tusen' is not an amount of money"]

@@ -141,6 +141,7 @@ def check_section(config: Config) -> list[Problem]:
                     "{where}: the gift '{name}' has the unknown category '{category}'; use one of: "
                     "{allowed}").format(where=where, name=name, category=category,
                                         allowed=", ".join(GIFT_CATEGORIES))))
+        problems += _check_money(config, base + (index,), item, ("value",))
         gift_id = item.get("id")
         if isinstance(gift_id, str):
             if gift_id in catalogue:
@@ -152,10 +153,35 @@ def check_section(config: Config) -> list[Problem]:
         if not isinstance(entry, dict):
             continue
         path = (SECTION, "schemes", label)
+        if entry.get("uses") in _MONEY_SETTINGS:
+            problems += _check_money(config, path, entry, _MONEY_SETTINGS[entry["uses"]])
         if entry.get("uses") == "gift":
             problems += _check_gift_levels(config, path, entry, catalogue)
         if entry.get("uses") == "commission":
             problems += _check_tiers(config, path, entry)
+    return problems
+
+
+_MONEY_SETTINGS = {"commission": ("cap",), "plan-bonus": ("amount", "per_point", "cap"),
+                   "gift": ("budget",)}
+
+
+def _check_money(config: Config, path: tuple[Any, ...], entry: dict[str, Any],
+                 keys: tuple[str, ...]) -> list[Problem]:
+    """Amounts written as text must read as money (``"25 000"``, ``"1 234,50 kr"``)."""
+    from kundkit.errors import ValidationError
+    from kundkit.money import to_money
+    from kundkit.schemacheck import dotted
+
+    problems = []
+    for key in keys:
+        value = entry.get(key)
+        if not isinstance(value, str):
+            continue  # numbers and wrong types are the schema's
+        try:
+            to_money(value, config.currency, field=key)
+        except ValidationError as exc:
+            problems.append(config.problem(path + (key,), f"{dotted(path)}: {exc.message}"))
     return problems
 
 
