@@ -177,3 +177,17 @@ def test_plan_remove_a_staff_target_or_the_whole_plan(staffed) -> None:
 def test_a_missing_period_is_named_when_nobody_can_be_asked(staffed) -> None:
     result = staffed("plan", "set", "--target", "5", code=2)
     assert "--period" in result.stderr
+
+
+def test_plan_set_asks_for_what_is_missing_at_a_terminal(staffed) -> None:
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        # a wrong period is refused and asked again; then the organisation's target
+        pipe.send_text("2026-13\r" + "\x7f" * 7 + "2026-11\r500 000\r")
+        staffed("plan", "set", env={"KUNDKIT_FORCE_PROMPTS": "1"})
+    shown = json.loads(staffed("plan", "show", "--period", "2026-11", "--format", "json").stdout)
+    assert shown["targets"] == [{"staff": None, "name": "(organisation)", "target": "500000.00",
+                                 "source": "set", "basis": None, "how": "set"}]
