@@ -45,7 +45,7 @@ def channel_list(ctx: Context, output_format: str, table_style: str) -> None:
             kv[0] not in order, order.index(kv[0]) if kv[0] in order else 0, kv[0])):
         why = channel.unavailable(ctx.config)
         if name in order:
-            use = _("yes, {n}.").format(n=order.index(name) + 1)
+            use = _("yes, as no. {n}").format(n=order.index(name) + 1)
         elif why:
             use = _("no: {reason}").format(reason=why)
         else:
