@@ -368,6 +368,17 @@ def customer_assign(ctx: Context, customer_id: str, manager: str | None) -> None
                                                         new=new["manager"]))
 
 
+@cli.command("history")
+@click.argument("customer_id", metavar="ID")
+@output_options
+@pass_ctx
+def customer_history(ctx: Context, customer_id: str, output_format: str, table_style: str) -> None:
+    """Show a customer's history: every message sent and every contact logged, oldest first."""
+    from kundkit.cli.contact import show_history
+
+    show_history(ctx, customer_id, output_format, table_style)
+
+
 from kundkit.cli import customer_io as _io  # noqa: E402  (adds import/export to the group)
 from kundkit.cli import customer_privacy as _privacy  # noqa: E402  (adds data/forget)
 
