@@ -266,3 +266,21 @@ def test_db_check_finds_the_references_in_order(kk, business: Path) -> None:
     set_section(business, "channels", OUTBOX)
     kk("news", "send", "--template", "news/december", "--segment", "privat")
     kk("db", "check")
+
+
+def test_customer_history_shows_messages_contacts_and_guide_walks(kk, business: Path) -> None:
+    populate(business)
+    set_section(business, "channels", OUTBOX)
+    kk("news", "send", "--template", "news/december", "--customer", "K1004")
+    kk("--as", "olle", "contact", "log", "K1004", "--channel", "phone", "--in", "--note",
+       "Ringde och frågade om öppettiderna")
+    kk("standards", "guide", "sales-card-service-agreement", "--lang", "en", "--answer", "No",
+       "--log", "K1004")
+    rows = json.loads(kk("customer", "history", "K1004", "--format", "json").stdout)
+    assert [(r["kind"], r["channel"]) for r in rows] == [
+        ("message", "letter"), ("call", "phone"), ("guide", "in-person")]
+    assert len({r["id"] for r in rows}) == 3  # one sequence of ids for every kind
+    table = kk("customer", "history", "K1004").stdout
+    assert "Nyheter från Nordbygg Verktyg AB inför jul" in table
+    assert "Ringde och frågade om öppettiderna" in table
+    assert kk("customer", "history", "K1001").stderr.strip() == "No interactions yet."
