@@ -23,22 +23,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kundkit.errors import Problem, ProblemsError, ValidationError
 from kundkit.i18n import _
 
 if TYPE_CHECKING:
     from kundkit.context import Context
-    from kundkit.importing import Row, RowProblems
     from kundkit.store import Transaction
 
 COLUMNS = ("order", "date", "customer", "sku", "quantity", "unit_price", "seller")
-REQUIRED = ("order", "date", "customer", "sku", "quantity")
 IMPORTS = "purchase_imports"
 MAX_PROBLEMS = 200
 _PLAIN_MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 _PLAIN_INT = re.compile(r"^\d+$")
+_MISSING: Any = object()
 
 
 @dataclass
@@ -61,8 +60,7 @@ class ImportSummary:
                 "first": self.first, "last": self.last, "dry_run": self.dry_run}
 
 
-@dataclass
-class _Line:
+class _Line(NamedTuple):
     order: str
     day: str
     customer: str
@@ -74,12 +72,15 @@ class _Line:
 
 
 class _Checker:
-    """Checks rows one by one, remembering what it looked up and what each order said first."""
+    """Checks rows one by one, remembering what it looked up and what each order said first.
 
-    def __init__(self, ctx: Context, tx: Transaction) -> None:
-        self.ctx, self.tx = ctx, tx
+    Problems are collected as ``file:line:col: field: message``; ``columns`` gives the column of
+    each field in a CSV file (JSON rows report column 1)."""
+
+    def __init__(self, ctx: Context, tx: Transaction, file: str) -> None:
         from kundkit.money import currency
 
+        self.ctx, self.tx, self.file = ctx, tx, file
         self.currency = ctx.config.currency
         self.quantum = currency(self.currency).quantum
         self.minor_units = currency(self.currency).minor_units
@@ -89,26 +90,33 @@ class _Checker:
         self.sellers: dict[str, str | None] = {}
         self.days: dict[str, str | None] = {}
         self.prices: dict[str, Decimal | None] = {}
-        self.orders: dict[str, _Line] = {}
+        self.orders: dict[str, list[_Line]] = {}  # order id → its lines, in file order
         self.imported = imported_orders(tx)
+        self.register = tx.raw("customers")
+        self.problems: list[Problem] = []
+        self.count = 0
 
     def customer(self, text: str) -> str | None:
-        if text not in self.customers:
-            from kundkit.customers import get_customer
-            from kundkit.errors import NotFound
+        found = self.customers.get(text, False)
+        if found is False:
+            from kundkit.customers import customer_exists, parse_customer_id
 
-            try:
-                record = get_customer(self.tx, text)
-                self.customers[text] = None if record.get("forgotten_at") else record["id"]
-            except (NotFound, ValidationError):
-                self.customers[text] = None
-        return self.customers[text]
+            found = None
+            if customer_exists(self.tx, text):
+                number = parse_customer_id(text)
+                if not self.register.get(str(number), {}).get("forgotten_at"):
+                    found = f"K{number}"
+            self.customers[text] = found
+        return found
 
     def product(self, sku: str) -> dict[str, Any] | None:
         if sku not in self.products:
             from kundkit.products import find_product
 
-            self.products[sku] = find_product(self.tx, sku)
+            found = find_product(self.tx, sku)
+            if found is not None:
+                found["price_decimal"] = Decimal(found["price"])
+            self.products[sku] = found
         return self.products[sku]
 
     def seller(self, text: str) -> str | None:
@@ -145,65 +153,124 @@ class _Checker:
             self.prices[text] = value
         return self.prices[text]
 
-    def __call__(self, tx: Transaction, row: Row, problems: RowProblems) -> _Line | None:
-        values = row.values
-        get = values.get
-        for name in REQUIRED:
-            if not str(get(name) or "").strip():
-                problems.add(name, _("a value is needed"))
-        if problems:
-            return None
-        order = str(get("order")).strip()
-        day = self.day(str(get("date")).strip())
+    def rows(self, items: list[tuple[int, list[str]]], columns: dict[str, int]) -> None:
+        """Check many rows; the common case (a good row whose values were seen before) is a few
+        dictionary look-ups, and any row that is not plainly right goes through :meth:`row`, which
+        says what is wrong."""
+        days, customers, products, prices, sellers = (self.days, self.customers, self.products,
+                                                      self.prices, self.sellers)
+        orders, imported, today = self.orders, self.imported, self.today
+        kept = 0
+        miss = _MISSING
+        for line, values in items:
+            order, day_text, customer_text, sku, quantity_text, price_text, seller_text = values
+            day = days.get(day_text, miss)
+            if day is miss:
+                day = self.day(day_text)
+            customer = customers.get(customer_text, miss)
+            if customer is miss:
+                customer = self.customer(customer_text)
+            product = products.get(sku, miss)
+            if product is miss:
+                product = self.product(sku)
+            seller = None
+            if seller_text:
+                seller = sellers.get(seller_text, miss)
+                if seller is miss:
+                    seller = self.seller(seller_text)
+            if price_text:
+                unit_price = prices.get(price_text, miss)
+                if unit_price is miss:
+                    unit_price = self.price(price_text)
+            else:
+                unit_price = None if product is None else product["price_decimal"]
+            if (day is None or customer is None or product is None or unit_price is None
+                    or (seller_text and seller is None) or not quantity_text.isdigit()
+                    or not quantity_text.isascii() or not order or order in imported or day > today
+                    or unit_price < 0):
+                self.row(line, columns, *values)
+                continue
+            quantity = int(quantity_text)
+            group = orders.get(order)
+            if quantity <= 0 or (group is not None and (group[0].day != day or group[0].customer != customer
+                                                         or group[0].seller != seller)):
+                self.row(line, columns, *values)
+                continue
+            checked = _Line(order, day, customer, product["sku"], quantity, unit_price, seller, line)
+            if group is None:
+                orders[order] = [checked]
+            else:
+                group.append(checked)
+            kept += 1
+        self.count += kept
+
+    def row(self, line: int, columns: dict[str, int], order: str, day_text: str, customer_text: str,
+            sku: str, quantity_text: str, price_text: str, seller_text: str) -> None:
+        """Check one row (every value already stripped text) and keep it, or its problems."""
+        problems: list[tuple[str, str]] = []
+        if not (order and day_text and customer_text and sku and quantity_text):
+            for name, value in (("order", order), ("date", day_text), ("customer", customer_text),
+                                ("sku", sku), ("quantity", quantity_text)):
+                if not value:
+                    problems.append((name, _("a value is needed")))
+            self._report(line, columns, problems)
+            return
+        day = self.day(day_text)
         if day is None:
-            problems.add("date", _("'{value}' is not a date (YYYY-MM-DD)").format(value=get("date")))
+            problems.append(("date", _("'{value}' is not a date (YYYY-MM-DD)").format(value=day_text)))
         elif day > self.today:
-            problems.add("date", _("{date} is in the future").format(date=day))
-        customer = self.customer(str(get("customer")).strip())
+            problems.append(("date", _("{date} is in the future").format(date=day)))
+        customer = self.customer(customer_text)
         if customer is None:
-            problems.add("customer", _("no customer with id '{id}'").format(id=get("customer")))
-        sku = str(get("sku")).strip()
+            problems.append(("customer", _("no customer with id '{id}'").format(id=customer_text)))
         product = self.product(sku)
         if product is None:
-            problems.add("sku", _("no product with SKU '{sku}'").format(sku=sku))
-        text = str(get("quantity")).strip()
-        quantity = int(text) if _PLAIN_INT.match(text) else 0
+            problems.append(("sku", _("no product with SKU '{sku}'").format(sku=sku)))
+        quantity = int(quantity_text) if _PLAIN_INT.match(quantity_text) else 0
         if quantity <= 0:
-            problems.add("quantity", _("'{value}' is not a whole number of pieces, 1 or more").format(
-                value=get("quantity")))
-        price_text = str(get("unit_price") or "").strip()
+            problems.append(("quantity", _("'{value}' is not a whole number of pieces, 1 or more").format(
+                value=quantity_text)))
+        unit_price: Decimal | None
         if price_text:
             unit_price = self.price(price_text)
             if unit_price is None or unit_price < 0:
-                problems.add("unit_price", _("'{value}' is not an amount of money").format(
-                    value=get("unit_price")))
+                problems.append(("unit_price", _("'{value}' is not an amount of money").format(
+                    value=price_text)))
         else:
-            unit_price = Decimal(product["price"]) if product else None
-        seller_text = str(get("seller") or "").strip()
+            unit_price = product["price_decimal"] if product else None
         seller = self.seller(seller_text) if seller_text else None
         if seller_text and seller is None:
-            problems.add("seller", _("no staff member with id '{id}'").format(id=seller_text))
+            problems.append(("seller", _("no staff member with id '{id}'").format(id=seller_text)))
         if order in self.imported:
-            problems.add("order", _("order '{order}' was imported before (as {purchase})").format(
-                order=order, purchase=self.imported[order]))
-        if problems:
-            return None
-        line = _Line(order, day or "", customer or "", product["sku"] if product else sku, quantity,
-                     unit_price or Decimal(0), seller, row.line)
-        first = self.orders.get(order)
-        if first is None:
-            self.orders[order] = line
+            problems.append(("order", _("order '{order}' was imported before (as {purchase})").format(
+                order=order, purchase=self.imported[order])))
+        if problems or product is None or customer is None or day is None or unit_price is None:
+            self._report(line, columns, problems)
+            return
+        checked = _Line(order, day, customer, product["sku"], quantity, unit_price, seller, line)
+        group = self.orders.get(order)
+        if group is None:
+            self.orders[order] = [checked]
         else:
-            for name, mine, theirs in (("date", line.day, first.day),
-                                       ("customer", line.customer, first.customer),
-                                       ("seller", line.seller, first.seller)):
+            first = group[0]
+            for name, mine, theirs in (("date", day, first.day), ("customer", customer, first.customer),
+                                       ("seller", seller, first.seller)):
                 if mine != theirs:
-                    problems.add(name, _("order '{order}' has {name} '{theirs}' on line {line}, "
-                                         "not '{mine}'").format(order=order, name=name,
-                                                                theirs=theirs or "", line=first.line,
-                                                                mine=mine or ""))
-                    return None
-        return line
+                    self._report(line, columns, [(name, _(
+                        "order '{order}' has {name} '{theirs}' on line {line}, not '{mine}'").format(
+                        order=order, name=name, theirs=theirs or "", line=first.line, mine=mine or ""))])
+                    return
+            group.append(checked)
+        self.count += 1
+
+    def groups(self) -> list[list[_Line]]:
+        """The orders, oldest first, so that purchase ids follow the dates and running totals
+        build up in order."""
+        return sorted(self.orders.values(), key=lambda group: (group[0].day, group[0].line))
+
+    def _report(self, line: int, columns: dict[str, int], problems: list[tuple[str, str]]) -> None:
+        for name, message in problems:
+            self.problems.append(Problem(self.file, line, columns.get(name, 1), f"{name}: {message}"))
 
 
 def imported_orders(tx: Transaction) -> dict[str, str]:
@@ -215,47 +282,112 @@ def imported_orders(tx: Transaction) -> dict[str, str]:
     return out
 
 
+def _csv_rows(path: Path, checker: _Checker, progress: Callable[[int, int], None] | None) -> int:
+    """Check every row of a CSV file; returns the number of rows.
+
+    The header is checked by :mod:`kundkit.importing` (the same messages as every import); the rows
+    are read here with plain ``csv.reader`` tuples, because building a dict and a ``Row`` for each
+    of a few hundred thousand lines costs more than all the checking."""
+    import csv
+    import io
+
+    from kundkit.importing import _delimiter, _read_text, read_csv, unprotect_cell
+
+    text = _read_text(path)
+    first_line = text.split("\n", 1)[0]
+    read_csv(first_line + "\n", str(path), COLUMNS)  # raises on an unknown or repeated column
+    delimiter = _delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    columns = {name: col for col, name in enumerate(header, start=1) if name}
+    where = [columns.get(name) for name in COLUMNS]
+    width = len(header)
+    total = max(text.count("\n") - 1, 1)
+    quoted = "'" in text  # a cell protected from spreadsheets starts with an apostrophe
+    # The usual file has the columns in the usual order and no spaces to strip: then a row's cells
+    # are its values as they are.
+    plain = header == list(COLUMNS) and " " not in text and "\t" not in text
+    rows = 0
+    batch: list[tuple[int, list[str]]] = []
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if len(cells) != width:
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                elif any(c.strip() for c in cells[width:]):
+                    checker.problems.append(Problem(str(path), line, width + 1, _(
+                        "the row has {n} cells but the header names {m} columns").format(
+                        n=len(cells), m=width)))
+                    continue
+            values = cells if plain else [cells[i - 1].strip() if i else "" for i in where]
+            if not values[0] and not any(values):
+                continue  # a row of empty cells, as spreadsheets leave at the end
+            if quoted and any(v[:1] == "'" for v in values):
+                values = [unprotect_cell(v) for v in values]
+            batch.append((line, values))
+            if len(batch) == 5000:
+                checker.rows(batch, columns)
+                rows += len(batch)
+                batch = []
+                if progress:
+                    progress(rows, total)
+    except csv.Error as exc:
+        raise ProblemsError([Problem(str(path), reader.line_num, 1, _("not valid CSV: {reason}").format(
+            reason=exc))]) from None
+    checker.rows(batch, columns)
+    rows += len(batch)
+    if progress:
+        progress(rows, rows)
+    return rows
+
+
+def _json_rows(path: Path, checker: _Checker, progress: Callable[[int, int], None] | None) -> int:
+    from kundkit.importing import read_rows
+
+    rows = read_rows(path, fmt="json", known=COLUMNS)
+    checker.rows([(row.line, ["" if row.values.get(name) is None else str(row.values[name]).strip()
+                              for name in COLUMNS]) for row in rows], {})
+    if progress:
+        progress(len(rows), len(rows))
+    return len(rows)
+
+
 def import_purchases(ctx: Context, path: Path, *, fmt: str | None = None, apply_discounts: bool = False,
                      live: bool = False, dry_run: bool = False,
                      progress: Callable[[str, int, int], None] | None = None) -> ImportSummary:
     """Import a file of purchases (see the module's docstring); all or nothing.
 
+    Every row is checked inside the write transaction, so the checks see exactly the state the
+    import changes; nothing is written unless every row is right (and not with ``dry_run``).
+
     :param progress: called with (stage, done, total); stage is ``check`` or ``write``.
     :raises ProblemsError: every bad row, as ``file:line:col: field: message``.
     """
-    from kundkit.importing import import_rows
+    from kundkit.importing import detect_format
 
+    kind = detect_format(path, fmt)
     summary = ImportSummary(str(path), 0, 0, 0, Decimal("0.00"), Decimal("0.00"), Decimal("0.00"),
                             None, None, dry_run)
-    checker: _Checker | None = None
-
-    def check(tx: Transaction, row: Row, problems: RowProblems) -> _Line | None:
-        nonlocal checker
-        if checker is None:
-            checker = _Checker(ctx, tx)
-        return checker(tx, row, problems)
-
-    def commit(tx: Transaction, items: list[tuple[Row, _Line]]) -> None:
-        lines = [line for _row, line in items]
-        records = _write(ctx, tx, lines, file=path.name, apply_discounts=apply_discounts or live,
-                         live=live, progress=progress)
-        summary.records = records
-        _sum_up(summary, records)
 
     def checked(done: int, total: int) -> None:
         if progress:
             progress("check", done, total)
 
-    try:
-        result = import_rows(ctx, path, check=check, commit=commit, known=COLUMNS, fmt=fmt,
-                             dry_run=dry_run, progress=checked)
-    except ProblemsError as exc:
-        raise _shortened(exc) from None
-    summary.rows = result.rows
-    if dry_run:
-        orders = {line.order for _row, line in result.items}
-        summary.purchases = len(orders)
-        summary.lines = len(result.items)
+    with ctx.store.transaction() as tx:
+        checker = _Checker(ctx, tx, str(path))
+        reader = _json_rows if kind == "json" else _csv_rows
+        summary.rows = reader(path, checker, checked)
+        if checker.problems:
+            raise _shortened(ProblemsError(checker.problems))
+        if dry_run:
+            summary.purchases = len(checker.orders)
+            summary.lines = checker.count  # the checks only read: nothing is written
+        else:
+            summary.records = _write(ctx, tx, checker.groups(), checker.count, file=path.name,
+                                     apply_discounts=apply_discounts or live, live=live, progress=progress)
+            _sum_up(summary, summary.records)
     if live:
         for record in summary.records:
             ctx.emit("purchase_recorded", purchase=record)
@@ -283,45 +415,32 @@ def _sum_up(summary: ImportSummary, records: list[dict[str, Any]]) -> None:
         summary.first, summary.last = records[0]["id"], records[-1]["id"]
 
 
-def _group(lines: list[_Line]) -> list[list[_Line]]:
-    orders: dict[str, list[_Line]] = {}
-    for line in lines:
-        orders.setdefault(line.order, []).append(line)
-    # Oldest first, so that purchase ids follow the dates and running totals build up in order.
-    return sorted(orders.values(), key=lambda group: (group[0].day, group[0].line))
-
-
-def _write(ctx: Context, tx: Transaction, lines: list[_Line], *, file: str, apply_discounts: bool,
-           live: bool, progress: Callable[[str, int, int], None] | None) -> list[dict[str, Any]]:
-    from kundkit.purchase_store import add_to_totals, load_totals, save_totals
+def _write(ctx: Context, tx: Transaction, groups: list[list[_Line]], lines: int, *, file: str,
+           apply_discounts: bool, live: bool,
+           progress: Callable[[str, int, int], None] | None) -> list[dict[str, Any]]:
+    from kundkit.purchase_store import load_totals, save_totals
     from kundkit.purchases import FIRST_NUMBER, store_purchases
 
-    groups = _group(lines)
     stamp = ctx.now().isoformat(timespec="seconds")
     totals: dict[str, dict[str, Any]] = {}
-    records: list[dict[str, Any]] = []
-    products: dict[str, dict[str, Any]] = {}
-    from kundkit.products import get_product
+    for group in groups:
+        if group[0].customer not in totals:
+            totals[group[0].customer] = load_totals(tx, group[0].customer)
+    if apply_discounts:
+        pricing = _Pricing(ctx, tx, _products(tx, groups), totals, live=live)
 
-    for line in lines:
-        if line.sku not in products:
-            products[line.sku] = get_product(tx, line.sku)
-    build = _Pricing(ctx, tx, products, totals, live=live) if apply_discounts else None
+        def build(number: int, group: list[_Line]) -> dict[str, Any]:
+            return pricing.record(number, group, stamp)
+    else:
+        invoiced = _AsInvoiced(ctx, tx, groups, stamp)
+        build = invoiced.record
+    records: list[dict[str, Any]] = []
     for n, group in enumerate(groups, start=1):
-        first = group[0]
-        customer_totals = totals.get(first.customer)
-        if customer_totals is None:
-            customer_totals = totals[first.customer] = load_totals(tx, first.customer)
-        number = tx.next_id("purchase", start=FIRST_NUMBER)
-        if build is not None:
-            record = build.record(number, group, stamp)
-        else:
-            record = _as_invoiced(number, group, products, stamp, ctx.actor, ctx.config.currency)
-            add_to_totals(customer_totals, record["date"], Decimal(record["gross"]),
-                          Decimal(record["net"]))
-        records.append(record)
-        if progress and (n % 2000 == 0 or n == len(groups)):
+        records.append(build(tx.next_id("purchase", start=FIRST_NUMBER), group))
+        if progress and (n % 5000 == 0 or n == len(groups)):
             progress("write", n, len(groups))
+    if not apply_discounts:
+        invoiced.add_up(totals)
     store_purchases(tx, records)
     save_totals(tx, totals.values())
     batch = tx.next_id("purchase_import")
@@ -330,33 +449,65 @@ def _write(ctx: Context, tx: Transaction, lines: list[_Line], *, file: str, appl
     tx.table(IMPORTS).insert(Document({
         "id": f"I{batch}", "file": file, "at": stamp, "by": ctx.actor,
         "apply_discounts": apply_discounts, "live": live, "purchases": len(records),
-        "lines": len(lines), "orders": {r["order"]: r["id"] for r in records}}, doc_id=batch))
+        "lines": lines, "orders": {r["order"]: r["id"] for r in records}}, doc_id=batch))
     return records
 
 
-def _as_invoiced(number: int, group: list[_Line], products: dict[str, dict[str, Any]], stamp: str,
-                 actor: str | None, currency: str) -> dict[str, Any]:
-    first = group[0]
-    out_lines = []
-    total = Decimal("0.00")
-    for line in group:
-        product = products[line.sku]
-        gross = line.unit_price * line.quantity
-        total += gross
-        text = f"{gross:f}"
-        out_lines.append({
-            "sku": line.sku, "name": product.get("name") or "", "category": product.get("category"),
-            "quantity": line.quantity, "unit_price": f"{line.unit_price:f}",
-            "weight": product.get("weight"), "locomotive": bool(product.get("locomotive")),
-            "discountable": True, "gross": text, "discount": "0.00", "net": text,
-        })
-    amount = f"{total:f}"
-    return {
-        "id": f"P{number}", "kind": "sale", "date": first.day, "customer": first.customer,
-        "seller": first.seller, "order": first.order, "source": "import", "currency": currency,
-        "lines": out_lines, "gross": amount, "discount": None, "net": amount,
-        "recorded_at": stamp, "recorded_by": actor, "policies": [],
-    }
+def _products(tx: Transaction, groups: list[list[_Line]]) -> dict[str, dict[str, Any]]:
+    from kundkit.products import get_product
+
+    return {sku: get_product(tx, sku) for sku in {line.sku for group in groups for line in group}}
+
+
+class _AsInvoiced:
+    """Builds purchases as they were invoiced (no discount worked out), and adds them up per
+    customer and day in Decimals, to be merged into the running totals once at the end."""
+
+    def __init__(self, ctx: Context, tx: Transaction, groups: list[list[_Line]], stamp: str) -> None:
+        from kundkit.discounts.engine import setup_for
+
+        setup = setup_for(ctx)
+        self.stamp, self.actor, self.currency = stamp, ctx.actor, ctx.config.currency
+        self.products = {
+            sku: (product.get("name") or "", product.get("category"), product.get("weight"),
+                  bool(product.get("locomotive")), setup.discountable(sku, product.get("category")))
+            for sku, product in _products(tx, groups).items()}
+        self.sums: dict[str, dict[str, Decimal]] = {}   # customer → day → net
+        self.counts: dict[str, int] = {}
+
+    def record(self, number: int, group: list[_Line]) -> dict[str, Any]:
+        first = group[0]
+        out_lines = []
+        total = Decimal("0.00")
+        products = self.products
+        # Every amount here has exactly two decimals (prices were made so when checked), and str()
+        # of such a Decimal is its plain form ("2495.00"), without the cost of format().
+        for line in group:
+            name, category, weight, locomotive, discountable = products[line.sku]
+            gross = line.unit_price * line.quantity
+            total += gross
+            text = str(gross)
+            out_lines.append({
+                "sku": line.sku, "name": name, "category": category, "quantity": line.quantity,
+                "unit_price": str(line.unit_price), "weight": weight, "locomotive": locomotive,
+                "discountable": discountable, "gross": text, "discount": "0.00", "net": text,
+            })
+        days = self.sums.setdefault(first.customer, {})
+        days[first.day] = days.get(first.day, Decimal("0.00")) + total
+        self.counts[first.customer] = self.counts.get(first.customer, 0) + 1
+        amount = str(total)
+        return {
+            "id": f"P{number}", "kind": "sale", "date": first.day, "customer": first.customer,
+            "seller": first.seller, "order": first.order, "source": "import", "currency": self.currency,
+            "lines": out_lines, "gross": amount, "discount": None, "net": amount,
+            "recorded_at": self.stamp, "recorded_by": self.actor, "policies": [],
+        }
+
+    def add_up(self, totals: dict[str, dict[str, Any]]) -> None:
+        from kundkit.purchase_store import add_days
+
+        for customer, days in self.sums.items():
+            add_days(totals[customer], days, self.counts[customer])
 
 
 class _Pricing:

@@ -186,5 +186,27 @@ def add_to_totals(totals: dict[str, Any], day: str, gross: Decimal, net: Decimal
         totals["last"] = day
 
 
+def add_days(totals: dict[str, Any], days: dict[str, Decimal], purchases: int) -> None:
+    """Count many sales at once (an import): ``days`` is the net of the new sales per day (gross
+    and net alike: imported history has no discount), ``purchases`` how many sales they are."""
+    totals["purchases"] += purchases
+    daily = totals["daily"]
+    added = Decimal("0.00")
+    for day, net in days.items():
+        value = Decimal(daily.get(day, "0.00")) + net
+        if value:
+            daily[day] = str(value)
+        else:
+            daily.pop(day, None)
+        added += net
+    totals["gross"] = str(Decimal(totals["gross"]) + added)
+    totals["net"] = str(Decimal(totals["net"]) + added)
+    first, last = min(days), max(days)
+    if totals["first"] is None or first < totals["first"]:
+        totals["first"] = first
+    if totals["last"] is None or last > totals["last"]:
+        totals["last"] = last
+
+
 def daily_decimals(totals: dict[str, Any]) -> dict[str, Decimal]:
     return {day: Decimal(amount) for day, amount in totals["daily"].items()}

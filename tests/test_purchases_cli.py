@@ -48,19 +48,22 @@ def shop(business: Path) -> Path:
     return business
 
 
-def test_add_prints_the_purchase_with_its_discount_and_the_follow_up(shop: Path, kk: Any) -> None:
+def test_add_prints_the_id_and_tells_the_discount_and_the_follow_up(shop: Path, kk: Any) -> None:
     result = kk("--as", "anna", "purchase", "add", "--customer", "K1003", "--line", "SAG-KAP:1",
                 "--line", "SERV-H:2", "--line", "SKRUV-100:10:79,50")
-    out = result.stdout
+    assert result.stdout == "P1001\n"
+    assert result.stderr.splitlines() == [
+        "Recorded P1001 for K1003: gross SEK 15,395.00, discount SEK 547.80 (4 %, segment), net "
+        "SEK 14,847.20.",
+        "Why: 4 % segment discount for customers in the segment 'offentlig'",
+        "Key product SAG-KAP: consultation T1001 for maria, due 2026-11-27.",
+    ]
+    out = kk("purchase", "show", "P1001").stdout
     assert field(out, "Purchase") == "P1001" and field(out, "Seller") == "anna"
     assert field(out, "Discount") == "SEK 547.80 (4 %, segment)"
     assert field(out, "Why") == "4 % segment discount for customers in the segment 'offentlig'"
     assert field(out, "Key-product follow-up") == "SAG-KAP: T1001 for maria, due 2026-11-27"
     assert "SERV-H     Verkstadstimme" in out
-    assert result.stderr.splitlines() == [
-        "Recorded P1001: net SEK 14,847.20.",
-        "Key product SAG-KAP: consultation T1001 for maria, due 2026-11-27.",
-    ]
 
 
 def test_add_without_a_customer_and_nobody_to_ask_names_the_option(shop: Path, kk: Any) -> None:
@@ -192,7 +195,7 @@ def test_swedish(shop: Path, kk_process: Any) -> None:
     kk_process("purchase", "add", "--customer", "K1003", "--line", "BORR-18V:1", env={"KUNDKIT_LANG": "sv"})
     result = kk_process("purchase", "list", env={"KUNDKIT_LANG": "sv"})
     assert result.stdout.splitlines()[0].split() == ["ID", "Datum", "Typ", "Kund", "Säljare", "Rader",
-                                                     "Brutto", "Rabatt", "Netto", "Anmärkning"]
+                                                     "Brutto", "Rabatt", "Netto", "Anteckning"]
     assert "2 395,20 kr" in result.stdout
     shown = kk_process("purchase", "show", "P1001", env={"KUNDKIT_LANG": "sv"}).stdout
     assert "4 % segmentsrabatt för kunder i segmentet 'offentlig'" in shown

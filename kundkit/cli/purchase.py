@@ -146,11 +146,11 @@ def _report_followups(record: dict[str, Any]) -> None:
 def purchase_add(ctx: Context, customer_id: str | None, lines: tuple[str, ...], seller: str | None,
                  day: str | None, redeem: bool | None, yes: bool, output_format: str,
                  table_style: str) -> None:
-    """Record a sale; prints the purchase with its discount.
+    """Record a sale; prints the new purchase id (the whole purchase with --format json).
 
-    At a terminal, a missing customer is found by search and missing lines are asked for; the
-    purchase and its discount are shown before it is recorded. A key product in the sale gives the
-    customer's manager a consultation task.
+    The discount and why, and the key-product consultation a key product calls for, are shown on
+    stderr. At a terminal, a missing customer is found by search, missing lines are asked for, and
+    the purchase and its discount are shown before it is recorded.
 
     \b
     Example:
@@ -176,14 +176,23 @@ def purchase_add(ctx: Context, customer_id: str | None, lines: tuple[str, ...], 
         if not ask_confirm(ctx, _("Record this purchase?"), default=True):
             raise click.Abort()
     record = add_purchase(ctx, request)
-    from kundkit.cli.purchase_view import money
+    from kundkit.cli.purchase_view import discount_text, money
 
-    echo_err(_("Recorded {id}: net {net}.").format(id=record["id"], net=money(record["net"], currency)))
+    echo_err(_("Recorded {id} for {customer}: gross {gross}, discount {discount}, net {net}.").format(
+        id=record["id"], customer=record["customer"], gross=money(record["gross"], currency),
+        discount=discount_text(record["discount"], currency), net=money(record["net"], currency)))
+    if record["discount"]:
+        echo_err(_("Why: {reason}").format(reason=record["discount"]["reason"]))
     if redeem and not any(p["policy"] == "points" and p["applied"] not in ("0", "0.00")
                           for p in (record.get("discount") or {}).get("parts", [])):
         echo_err(_("No loyalty points were redeemed (too few points, or another discount was better)."))
     _report_followups(record)
-    show_purchase(record, output_format=output_format, table_style=table_style)
+    if output_format == "table":
+        # The id alone, like 'customer add', so that a script can take it; the sale was shown
+        # above (and before confirming, at a terminal). 'purchase show ID' prints it all.
+        click.echo(record["id"])
+    else:
+        show_purchase(record, output_format=output_format, table_style=table_style)
 
 
 # -- import ----------------------------------------------------------------------------------------
@@ -246,7 +255,7 @@ def purchase_import(ctx: Context, file: Path, fmt: str | None, apply_discounts: 
     fields = [Column("file", "File"), Column("rows", "Rows"), Column("purchases", "Purchases"),
               Column("lines", "Lines"), Column("gross", "Gross", show=money),
               Column("discount", "Discount", show=money), Column("net", "Net", show=money),
-              Column("first", "First"), Column("last", "Last"), Column("dry_run", "Dry run")]
+              Column("first", "First purchase"), Column("last", "Last purchase"), Column("dry_run", "Dry run")]
     render_record(summary.as_dict(), fields, output_format=output_format)
 
 
