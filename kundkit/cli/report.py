@@ -180,3 +180,25 @@ def report_followups(ctx: Context, period: str | None, since: str | None, until:
     report = followups_report(ctx, window, filters)
     _emit(ctx, report, output_format, table_style, html, view.followups_text, view.followups_csv,
           followups_page)
+
+
+@cli.command("feedback")
+@report_options()
+@pass_ctx
+def report_feedback(ctx: Context, period: str | None, since: str | None, until: str | None,
+                    segment: str | None, manager: str | None, html: Path | None,
+                    output_format: str, table_style: str) -> None:
+    """Feedback received: counts, deadlines met, response times, open and overdue, satisfaction.
+
+    Counts by kind, category, segment and status; the share answered and resolved within the
+    deadline; median and 90th percentile of the open time to the first response and to the
+    resolution; the items overdue now; the customers' satisfaction.
+    """
+    from kundkit.cli import report_view as view
+    from kundkit.reports.feedback import feedback_report
+    from kundkit.reports.html import feedback_page
+
+    window, filters = _scope(ctx, period, since, until, segment, manager)
+    report = feedback_report(ctx, window, filters)
+    _emit(ctx, report, output_format, table_style, html, view.feedback_text, view.feedback_csv,
+          feedback_page)

@@ -317,3 +317,117 @@ FOLLOWUP_CSV_KEYS = ["manager", "name", "sales", "in_time", "late", "not_done", 
 
 def followups_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
     return [m.as_dict() for m in report.managers], FOLLOWUP_CSV_KEYS
+
+
+# -- feedback -----------------------------------------------------------------------------------
+
+def kind_label(value: Any) -> str:
+    labels = {"complaint": _("complaint"), "claim": _("claim"), "suggestion": _("suggestion"),
+              "comment": _("comment")}
+    return labels.get(value, value) if value else _("(none)")
+
+
+def status_label(value: Any) -> str:
+    labels = {"new": _("new"), "acknowledged": _("acknowledged"), "in-progress": _("in progress"),
+              "waiting": _("waiting"), "resolved": _("resolved"), "closed": _("closed"),
+              "rejected": _("rejected")}
+    return labels.get(value, value) if value else _("(none)")
+
+
+def seconds_text(value: Any) -> str:
+    from datetime import timedelta
+
+    return "" if value is None else fmt.duration(timedelta(seconds=value))
+
+
+def clock_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"clock": _("First response"), **data["first_response"]},
+            {"clock": _("Resolution"), **data["resolution"]}]
+
+
+def clock_columns() -> list[Column]:
+    return [Column("clock", " "),
+            Column("met", "In time", "right", show=fmt.whole),
+            Column("late", "Late", "right", show=fmt.whole),
+            Column("overdue", "Overdue", "right", show=fmt.whole),
+            Column("running", "Running", "right", show=fmt.whole),
+            Column("share_in_time", "Share in time", "right", show=pct),
+            Column("median_seconds", "Median", "right", show=seconds_text),
+            Column("p90_seconds", "90th percentile", "right", show=seconds_text),
+            Column("measured", "Measured", "right", show=fmt.whole)]
+
+
+def count_table(title: str, rows: list[dict[str, Any]], label: Any, style: str) -> str:
+    top = max([r["count"] for r in rows] + [1])
+    shown = [{**r, "label": label(r["key"]), "bar": bar(r["count"], top, 16)} for r in rows]
+    return table_text(shown, [Column("label", title), Column("count", "Count", "right",
+                                                             show=fmt.whole),
+                              Column("share", "Share", "right", show=pct), Column("bar", " ")],
+                      style)
+
+
+def satisfaction_line(data: dict[str, Any]) -> str:
+    sat = data["satisfaction"]
+    if not sat["rated"]:
+        return _("Satisfaction: no item has been rated.")
+    spread = "  ".join(f"{score}: {sat['scores'][str(score)]}" for score in range(1, 6))
+    return _("Satisfaction: {rated} rated, mean {mean} of 5, {share} satisfied (4–5); {spread}").format(
+        rated=fmt.whole(sat["rated"]), mean=fmt.number(Decimal(sat["mean"]), 2),
+        share=pct(sat["satisfied_share"]), spread=spread)
+
+
+def feedback_text(report: Any, style: str) -> str:
+    data = report.as_dict()
+    out = [heading(_("Feedback"), report),
+           _("{items} items received; {open} open, {overdue} overdue; as of {moment}.").format(
+               items=fmt.whole(data["items"]), open=fmt.whole(data["open"]),
+               overdue=fmt.whole(len(data["overdue"])),
+               moment=report.as_of.strftime("%Y-%m-%d %H:%M")), ""]
+    out.append(table_text(clock_rows(data), clock_columns(), style))
+    out.append(_("Times are open hours of the feedback calendar; waiting for the customer does "
+                 "not count."))
+    out.append("")
+    out.append(count_table(_("Kind"), data["by_kind"], kind_label, style))
+    out.append("")
+    out.append(count_table(_("Category"), data["by_category"],
+                           lambda v: v if v else _("(none)"), style))
+    out.append("")
+    out.append(count_table(_("Segment"), data["by_segment"], lambda v: v if v else _("(none)"),
+                           style))
+    out.append("")
+    out.append(count_table(_("Status"), data["by_status"], status_label, style))
+    out.append("")
+    out.append(satisfaction_line(data))
+    out.append(_("Compensation granted: {count}, in money {amount} {currency}.").format(
+        count=fmt.whole(data["compensations"]["count"]),
+        amount=money(data["compensations"]["amount"]), currency=report.currency))
+    if data["overdue"]:
+        out += ["", _("Overdue"), table_text(data["overdue"], overdue_columns(), style)]
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+def overdue_columns() -> list[Column]:
+    clocks = {"first_response": _("first response"), "resolution": _("resolution")}
+    return [Column("id", "ID"), Column("customer", "Customer"),
+            Column("customer_name", "Name", show=lambda v: v if len(v) <= 24 else v[:23] + "…"),
+            Column("kind", "Kind", show=kind_label), Column("category", "Category",
+                                                            show=lambda v: v or ""),
+            Column("status", "Status", show=status_label),
+            Column("assignee", "Assignee", show=lambda v: v or ""),
+            Column("received_at", "Received", show=lambda v: v[:16].replace("T", " ")),
+            Column("late", "Late", show=lambda v: ", ".join(clocks.get(x, x) for x in v)),
+            Column("due", "Due", show=lambda v: v[:16].replace("T", " "))]
+
+
+FEEDBACK_CSV_KEYS = ["group", "key", "count", "share"]
+
+
+def feedback_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    data = report.as_dict()
+    rows = []
+    for group in ("by_kind", "by_category", "by_segment", "by_status"):
+        rows.extend({"group": group[3:], **row} for row in data[group])
+    return rows, FEEDBACK_CSV_KEYS

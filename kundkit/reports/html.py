@@ -455,3 +455,81 @@ def followups_body(report: Any) -> str:
 
 def followups_page(ctx: Context, report: Any) -> str:
     return document(ctx, _("Key-product follow-up"), subtitle(report), followups_body(report))
+
+
+# -- feedback -----------------------------------------------------------------------------------
+
+def feedback_body(report: Any) -> str:
+    from datetime import timedelta
+
+    from kundkit.analytics.charts import svg_bar_chart
+    from kundkit.cli.report_view import kind_label, status_label
+
+    data = report.as_dict()
+
+    def seconds(value: Any) -> str:
+        return "" if value is None else fmt.duration(timedelta(seconds=value))
+
+    first, resolution, sat = data["first_response"], data["resolution"], data["satisfaction"]
+    body = [cards([
+        (_("Received"), fmt.whole(data["items"]), _("items of feedback")),
+        (_("Open"), fmt.whole(data["open"]),
+         _("{overdue} overdue").format(overdue=fmt.whole(len(data["overdue"])))),
+        (_("Answered in time"), _pct(first["share_in_time"]) or "–",
+         _("median {time}").format(time=seconds(first["median_seconds"]) or "–")),
+        (_("Resolved in time"), _pct(resolution["share_in_time"]) or "–",
+         _("median {time}").format(time=seconds(resolution["median_seconds"]) or "–")),
+        (_("Satisfaction"), fmt.number(_dec(sat["mean"]), 2) if sat["mean"] else "–",
+         _("{rated} rated, {share} satisfied").format(rated=fmt.whole(sat["rated"]),
+                                                      share=_pct(sat["satisfied_share"]) or "–")),
+    ])]
+    clocks = [{"clock": _("First response"), **first}, {"clock": _("Resolution"), **resolution}]
+    body.append(section(_("Deadlines and times"), table(clocks, [
+        Col("clock", ""), Col("met", _("In time"), True, fmt.whole),
+        Col("late", _("Late"), True, fmt.whole), Col("overdue", _("Overdue"), True, fmt.whole),
+        Col("running", _("Running"), True, fmt.whole),
+        Col("share_in_time", _("Share in time"), True, _pct),
+        Col("median_seconds", _("Median"), True, seconds),
+        Col("p90_seconds", _("90th percentile"), True, seconds),
+        Col("measured", _("Measured"), True, fmt.whole)])
+        + f'<p class="method">{escape(_("Times are open hours of the feedback calendar; waiting for the customer does not count. The share in time is of the items whose deadline has been decided: met, missed, or overdue."))}</p>'))
+
+    def counts(title: str, rows: list[dict[str, Any]], label: Any) -> str:
+        top = max([Decimal(r["count"]) for r in rows] + [Decimal(1)])
+        shown = [{**r, "label": label(r["key"]), "meter": meter(Decimal(r["count"]), top)}
+                 for r in rows]
+        return "<div>" + table(shown, [
+            Col("label", title), Col("count", _("Count"), True, fmt.whole),
+            Col("share", _("Share"), True, _pct), Col("meter", "", raw=True)]) + "</div>"
+
+    body.append(section(_("What came in"), '<div class="columns">'
+                        + counts(_("Kind"), data["by_kind"], kind_label)
+                        + counts(_("Category"), data["by_category"],
+                                 lambda v: v if v else _("(none)"))
+                        + counts(_("Segment"), data["by_segment"],
+                                 lambda v: v if v else _("(none)"))
+                        + counts(_("Status"), data["by_status"], status_label) + "</div>"))
+    if sat["rated"]:
+        body.append(figure(svg_bar_chart(
+            [(str(score), sat["scores"][str(score)]) for score in range(5, 0, -1)],
+            title=_("Satisfaction (5 best)"), format_value=lambda v: fmt.whole(int(v)),
+            width=520)))
+    body.append(f'<p>{escape(_("Compensation granted: {count}, in money {amount} {currency}.").format(count=fmt.whole(data["compensations"]["count"]), amount=_money(data["compensations"]["amount"]), currency=report.currency))}</p>')
+    if data["overdue"]:
+        names = {"first_response": _("first response"), "resolution": _("resolution")}
+        rows = [{**item, "kind": kind_label(item["kind"]), "status": status_label(item["status"]),
+                 "received_at": item["received_at"][:16].replace("T", " "),
+                 "due": item["due"][:16].replace("T", " "),
+                 "late": ", ".join(names.get(x, x) for x in item["late"])}
+                for item in data["overdue"]]
+        body.append(section(_("Overdue"), table(rows, [
+            Col("id", _("ID")), Col("customer", _("Customer")), Col("customer_name", _("Name")),
+            Col("kind", _("Kind")), Col("category", _("Category")), Col("status", _("Status")),
+            Col("assignee", _("Assignee")), Col("received_at", _("Received"), date=True),
+            Col("late", _("Late")), Col("due", _("Due"), date=True)])))
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def feedback_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Feedback"), subtitle(report), feedback_body(report))
