@@ -284,3 +284,28 @@ def test_customer_history_shows_messages_contacts_and_guide_walks(kk, business: 
     assert "Nyheter från Nordbygg Verktyg AB inför jul" in table
     assert "Ringde och frågade om öppettiderna" in table
     assert kk("customer", "history", "K1001").stderr.strip() == "No interactions yet."
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_new_business_can_send_news_out_of_the_box(tmp_path: Path, language: str) -> None:
+    import yaml
+
+    from kundkit.business import init_business
+    from kundkit.sendouts import Audience, plan_sendout, run_plan, send_message
+
+    folder = tmp_path / "ny"
+    init_business(folder, language=language, name="Ny Firma AB")
+    business = yaml.safe_load((folder / "kundkit.yaml").read_text(encoding="utf-8"))["business"]
+    set_section(folder, "business", {**business, "email": "info@nyfirma.example"})
+    populate(folder, [{"name": "Åsa Öberg", "kind": "person", "email": "asa@post.example",
+                       "consent": "email", "language": language}])
+    ctx = context(folder)
+    report = run_plan(ctx, plan_sendout(ctx, "news/example", Audience(everyone=True)))
+    assert [(i.channel, i.status) for i in report.items] == [("outbox", "sent")]
+    (path,) = (folder / "outbox").glob("*.eml")
+    text = path.read_bytes().decode("ascii")
+    assert "From: Ny Firma AB <info@nyfirma.example>" in text
+    assert ("STOPP" if language == "sv" else "STOP") in text
+    assert send_message(ctx, "K1001", "welcome", marketing=False).status == "sent"
+    assert send_message(ctx, "K1001", "complaint-received", marketing=False,
+                        context={"reference": "F1001"}).status == "sent"
