@@ -19,6 +19,7 @@ item and what goes with it (a task, an audit entry) together or not at all. Call
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,6 +53,38 @@ _KIND_WORDS = {
 }
 _PURCHASE_ID = re.compile(r"^[A-Za-z]*\d+$")
 _SLUG = re.compile(r"^[a-zåäö][a-zåäö0-9_-]{0,31}$")
+
+
+@functools.lru_cache(maxsize=4)
+def _catalog(language: str) -> Any:
+    from kundkit.i18n import translator
+
+    return translator(language)
+
+
+def _word(context: str, text: str) -> str:
+    # Context-qualified, so that another area's "new" or "closed" (a customer, a shop) cannot
+    # change how a feedback item's status reads.
+    from kundkit.i18n import get_language
+
+    return str(_catalog(get_language()).pgettext(context, text))
+
+
+def kind_label(value: Any) -> str:
+    """A kind of feedback as a person reads it, in the active language."""
+    if str(value) not in KINDS:
+        return str(value or "")
+    return _word("feedback kind", str(value))
+
+
+def status_label(value: Any) -> str:
+    """A status as a person reads it, in the active language."""
+    words = {"new": "new", "acknowledged": "acknowledged", "in-progress": "in progress",
+             "waiting": "waiting for the customer", "resolved": "resolved", "closed": "closed",
+             "rejected": "rejected"}
+    if str(value) not in words:
+        return str(value or "")
+    return _word("feedback status", words[str(value)])
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -369,7 +402,7 @@ def _move(ctx: Context, record: dict[str, Any], status: str, note: str | None = 
 def _require_open(record: dict[str, Any]) -> None:
     if record["status"] not in OPEN:
         raise Conflict(_("feedback {id} is {status}; reopen it first ('kundkit feedback reopen "
-                         "{id}')").format(id=record["id"], status=_(record["status"])))
+                         "{id}')").format(id=record["id"], status=status_label(record["status"])))
 
 
 def set_status(ctx: Context, tx: Transaction, feedback_id: str, status: str, *,
@@ -461,7 +494,7 @@ def close(ctx: Context, tx: Transaction, feedback_id: str, *,
     if record["status"] not in ("resolved", "rejected"):
         raise Conflict(_("feedback {id} is {status}: resolve or reject it before closing it "
                          "('kundkit feedback resolve {id}')").format(
-            id=record["id"], status=_(record["status"])))
+            id=record["id"], status=status_label(record["status"])))
     changed = ["status"]
     if satisfaction not in (None, ""):
         record["satisfaction"] = parse_satisfaction(satisfaction)
@@ -475,7 +508,7 @@ def rate(ctx: Context, tx: Transaction, feedback_id: str, satisfaction: Any) -> 
     record = get_feedback(tx, feedback_id)
     if record["status"] in OPEN:
         raise Conflict(_("feedback {id} is still {status}; the customer rates it once it is "
-                         "resolved").format(id=record["id"], status=_(record["status"])))
+                         "resolved").format(id=record["id"], status=status_label(record["status"])))
     record["satisfaction"] = parse_satisfaction(satisfaction)
     return _save(ctx, tx, record, ["satisfaction"])
 
@@ -486,7 +519,7 @@ def reopen(ctx: Context, tx: Transaction, feedback_id: str, *, reason: str | Non
     record = get_feedback(tx, feedback_id)
     if record["status"] in OPEN:
         raise Conflict(_("feedback {id} is {status}, not resolved, rejected or closed").format(
-            id=record["id"], status=_(record["status"])))
+            id=record["id"], status=status_label(record["status"])))
     _move(ctx, record, "in-progress", str(reason).strip() if reason else None)
     return _save(ctx, tx, record, ["status"])
 

@@ -9,6 +9,7 @@ import click
 from kundkit.cli.base import group, pass_ctx
 from kundkit.cli.output import Column, output_options, render, render_record
 from kundkit.context import Context
+from kundkit.feedback import kind_label, status_label
 from kundkit.i18n import _
 
 KIND_CHOICES = ("complaint", "claim", "suggestion", "comment")
@@ -21,22 +22,11 @@ def cli() -> None:
 
     \b
     Example:
-      kundkit --as anna feedback add --customer K1001 --kind complaint --category delivery \\
+      kundkit --as anna feedback add --customer K1001 --kind complaint --category leverans \\
           --text "The drill arrived without its charger" --channel phone
       kundkit feedback list --overdue
       kundkit --as anna feedback respond F1001 --text "A charger is on its way" --via phone
     """
-
-
-def kind_label(value: Any) -> str:
-    return {"complaint": _("complaint"), "claim": _("claim"), "suggestion": _("suggestion"),
-            "comment": _("comment")}.get(str(value), str(value or ""))
-
-
-def status_label(value: Any) -> str:
-    return {"new": _("new"), "acknowledged": _("acknowledged"), "in-progress": _("in progress"),
-            "waiting": _("waiting for the customer"), "resolved": _("resolved"),
-            "closed": _("closed"), "rejected": _("rejected")}.get(str(value), str(value or ""))
 
 
 def moment(value: Any) -> str:
@@ -55,7 +45,7 @@ def _columns() -> list[Column]:
     return [Column("id", "ID"), Column("customer", "Customer"), Column("kind", "Kind", show=kind_label),
             Column("category", "Category"), Column("priority", "Priority"),
             Column("status", "Status", show=status_label), Column("assignee", "Assignee"),
-            Column("received_at", "Received", show=moment), Column("due", "Next due")]
+            Column("received_at", "Came in", show=moment), Column("due", "Next due")]
 
 
 def _rows(ctx: Context, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -209,7 +199,7 @@ def feedback_show(ctx: Context, feedback_id: str, output_format: str, table_styl
               Column("category", "Category"), Column("priority", "Priority"),
               Column("status", "Status", show=status_label), Column("assignee", "Assignee"),
               Column("channel", "Came through"), Column("purchase", "Purchase"),
-              Column("received_at", "Received", show=moment), Column("text", "Text"),
+              Column("received_at", "Came in", show=moment), Column("text", "Text"),
               Column("first_response_at", "First response", show=moment),
               Column("first_response_due", "First response due"),
               Column("resolution_due", "Resolution due"), Column("resolution", "Resolution"),
