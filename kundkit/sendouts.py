@@ -229,7 +229,8 @@ def plan_sendout(ctx: Context, template: str, audience: Audience, *, channel: st
         item = Item(customer, recipient, SKIPPED, reason=route.reason, subject=rendered.subject,
                     language=rendered.language, existing=previous, marketing=marketing)
         if route.channel is not None:
-            item.status, item.channel, item.reason = SEND, route.channel.name, ""
+            # The reason says why earlier channels were passed over, for the dry run.
+            item.status, item.channel = SEND, route.channel.name
             item.message = composer.message(rendered, marketing=marketing)
         plan.items.append(item)
     plan.marketing = True in marketing_seen or not marketing_seen

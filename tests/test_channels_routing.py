@@ -60,7 +60,8 @@ def test_forcing_a_channel_reports_who_it_cannot_reach_and_why(kk, business: Pat
 
 
 def test_nobody_is_reached_when_no_channel_will_do(kk, business: Path) -> None:
-    populate(business, [{"name": "Utan Adress", "kind": "person", "segment": "privat",
+    populate(business, [{"name": "Bo Ek", "kind": "person", "segment": "privat",
+                         "address": ["Storgatan 1", "722 12 Västerås"],
                          "consent": {"post": {"given": False, "at": "2026-01-01T00:00:00+01:00",
                                               "how": "letter", "by": None}}}])
     set_section(business, "channels", ORDER)
@@ -68,8 +69,7 @@ def test_nobody_is_reached_when_no_channel_will_do(kk, business: Path) -> None:
     assert "Not reached:" in result.stdout
     (row,) = interactions(business)
     assert (row["status"], row["channel"]) == ("skipped", None)
-    assert row["detail"] == ("outbox: a private person needs to consent before getting news by "
-                             "e-mail; letter: withdrew "
+    assert row["detail"] == ("outbox: Customer K1001 has no e-mail address; letter: withdrew "
                              "consent to news by post on 2026-01-01; phone: Customer K1001 has "
                              "no phone number")
 

@@ -183,7 +183,7 @@ def test_the_phone_channel_makes_a_call_list_that_contact_log_ticks_off(kk,
     populate(business)
     set_section(business, "channels", {"order": ["phone"], "templates": "templates"})
     result = kk("news", "send", "--template", "news/december", "--segment", "privat")
-    assert "customers to call: kundkit contact calls --sendout S1001" in result.stderr
+    assert "Customers to call: 4 (kundkit contact calls --sendout S1001)" in result.stderr
     calls = json.loads(kk("contact", "calls", "--sendout", "S1001", "--format", "json").stdout)
     # Lars, Karin and Mohammed; Åsa has a phone but no phone consent: fine, phone needs none.
     assert [c["customer"] for c in calls] == ["K1002", "K1003", "K1004", "K1006"]

@@ -117,8 +117,8 @@ class Route:
 
 def choose_channel(customer: Mapping[str, Any], recipient: Recipient, channels: Sequence[Channel],
                    *, marketing: bool) -> Route:
-    """The first channel that is allowed (consent) and possible (the customer has what it
-    needs), trying the customer's preferred medium first and then ``channels`` in order."""
+    """The first channel that is possible (the customer has what it needs) and allowed
+    (consent), trying the customer's preferred medium first and then ``channels`` in order."""
     preferred = customer.get("preferred_channel")
     if preferred in MEDIA:
         ordered = [c for c in channels if c.consent == preferred] + \
@@ -127,13 +127,15 @@ def choose_channel(customer: Mapping[str, Any], recipient: Recipient, channels: 
         ordered = list(channels)
     route = Route(None)
     for channel in ordered:
-        decision = may_send(customer, channel.consent, marketing=marketing)
-        if not decision:
-            route.passed_over.append(f"{channel.name}: {decision.reason}")
-            continue
+        # Whether the customer can be reached comes first: "no e-mail address" says more than
+        # "no consent to e-mail" about a customer who has none.
         why = channel.unreachable(recipient)
         if why:
             route.passed_over.append(f"{channel.name}: {why}")
+            continue
+        decision = may_send(customer, channel.consent, marketing=marketing)
+        if not decision:
+            route.passed_over.append(f"{channel.name}: {decision.reason}")
             continue
         route.channel = channel
         return route

@@ -193,7 +193,7 @@ def _hints(report: Report) -> None:
         click.echo(_("Letters to print: {file}").format(file=name), err=True)
     calls = sum(1 for item in report.items if item.channel == "phone" and item.status == "sent")
     if calls:
-        click.echo(_("{n} customers to call: kundkit contact calls --sendout {id}").format(
+        click.echo(_("Customers to call: {n} (kundkit contact calls --sendout {id})").format(
             n=calls, id=sendout_id), err=True)
     if any(item.status == "failed" for item in report.items):
         click.echo(_("Send the failed ones again with: kundkit news retry {id}").format(
@@ -282,13 +282,14 @@ def news_show(ctx: Context, sendout_id: str, output_format: str, table_style: st
         return
     if output_format == "table":
         row = _sendout_rows([record])[0]
-        render_record(row, [Column("id", "ID"), Column("template", "Template"),
-                            Column("audience_text", "To"), Column("channel", "Channel"),
-                            Column("marketing", "Marketing"), Column("created_at", "Created"),
-                            Column("created_by", "Created by"),
-                            Column("status", "Status", show=_sendout_status),
-                            Column("sent", "Sent"), Column("failed", "Failed"),
-                            Column("skipped", "Not reached"), Column("error", "Error")],
+        fields = [Column("id", "ID"), Column("template", "Template"),
+                  Column("audience_text", "To"), Column("channel", "Channel"),
+                  Column("marketing", "Marketing"), Column("created_at", "Created"),
+                  Column("created_by", "Created by"),
+                  Column("status", "Status", show=_sendout_status), Column("sent", "Sent"),
+                  Column("failed", "Failed"), Column("skipped", "Not reached"),
+                  Column("error", "Error")]
+        render_record(row, [f for f in fields if row.get(f.key) not in (None, "")],
                       output_format="table", table_style="plain")
         click.echo("")
     render(rows, [Column("id", "Interaction"), Column("customer", "Customer"),
