@@ -90,6 +90,7 @@ class _Checker:
         self.sellers: dict[str, str | None] = {}
         self.days: dict[str, str | None] = {}
         self.prices: dict[str, Decimal | None] = {}
+        self.price_errors: dict[str, str] = {}  # why a price text is not an amount (to_money's word)
         self.orders: dict[str, list[_Line]] = {}  # order id → its lines, in file order
         self.imported = imported_orders(tx)
         self.register = tx.raw("customers")
@@ -148,8 +149,9 @@ class _Checker:
 
                 try:
                     value = to_money(text, self.currency, field="unit_price")
-                except ValidationError:
+                except ValidationError as exc:
                     value = None
+                    self.price_errors[text] = exc.message.removeprefix("unit_price: ")
             self.prices[text] = value
         return self.prices[text]
 
@@ -234,8 +236,8 @@ class _Checker:
         if price_text:
             unit_price = self.price(price_text)
             if unit_price is None or unit_price < 0:
-                problems.append(("unit_price", _("'{value}' is not an amount of money").format(
-                    value=price_text)))
+                problems.append(("unit_price", self.price_errors.get(price_text) or _(
+                    "'{value}' is not an amount of money").format(value=price_text)))
         else:
             unit_price = product["price_decimal"] if product else None
         seller = self.seller(seller_text) if seller_text else None
@@ -384,6 +386,9 @@ def import_purchases(ctx: Context, path: Path, *, fmt: str | None = None, apply_
         if dry_run:
             summary.purchases = len(checker.orders)
             summary.lines = checker.count  # the checks only read: nothing is written
+            summary.gross = summary.net = sum(
+                (line.unit_price * line.quantity for group in checker.orders.values() for line in group),
+                Decimal("0.00"))
         else:
             summary.records = _write(ctx, tx, checker.groups(), checker.count, file=path.name,
                                      apply_discounts=apply_discounts or live, live=live, progress=progress)

@@ -69,7 +69,8 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_imported(business: Pat
         "bad.csv:4:3: customer: no customer with id 'K9999'",
         "bad.csv:5:4: sku: no product with SKU 'NOSUCH'",
         "bad.csv:6:5: quantity: '0' is not a whole number of pieces, 1 or more",
-        "bad.csv:7:6: unit_price: '12.345' is not an amount of money",
+        "bad.csv:7:6: unit_price: '12.345' is ambiguous (thousands separator or decimal mark?); "
+        "write 12345 or 12 345",
         "bad.csv:8:7: seller: no staff member with id 'nobody'",
         "bad.csv:9:3: customer: order 'B-1' has customer 'K1001' on line 2, not 'K1002'",
         "bad.csv:10:2: date: 2026-12-24 is in the future",

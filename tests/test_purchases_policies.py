@@ -172,7 +172,7 @@ def test_points_are_spent_oldest_first_and_a_void_gives_them_back() -> None:
     assert lots == {"P1": 0, "P2": 150}
     standing = policy.standing(settings=POINTS, customer=ANYONE, history=history(state=spent), today=DAY, currency="SEK")
     assert standing.facts["balance"] == 150 and standing.lapses == date(2027, 6, 10)
-    back = policy.on_void(settings=POINTS, history=history(state=spent), purchase=sale,
+    back = policy.on_void(settings=POINTS, customer=ANYONE, history=history(state=spent), purchase=sale,
                           credit={"id": "P4", "date": DAY.isoformat()})
     assert {lot["purchase"]: lot["left"] for lot in back["lots"]} == {"P1": 100, "P2": 200}
 
@@ -185,7 +185,7 @@ def test_voiding_a_sale_whose_points_were_spent_takes_them_from_the_rest() -> No
             "discount": {"parts": [{"policy": "points", "applied": "12.00", "data": {"points": 120}}]}}
     state = policy.on_purchase(settings=POINTS, customer=ANYONE, history=history(state=state), purchase=sale)
     # P1's 100 points and 20 of P2's were spent; voiding P1 takes its 100 back from P2.
-    state = policy.on_void(settings=POINTS, history=history(state=state),
+    state = policy.on_void(settings=POINTS, customer=ANYONE, history=history(state=state),
                            purchase={"id": "P1", "date": "2026-01-10"}, credit={"id": "P4", "date": "2026-03-02"})
     assert balance(state, date(2026, 3, 2)) == 180
 

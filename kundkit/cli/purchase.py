@@ -250,6 +250,8 @@ def purchase_import(ctx: Context, file: Path, fmt: str | None, apply_discounts: 
     else:
         echo_err(_("Imported {purchases} purchases ({lines} lines) from {file}.").format(
             purchases=summary.purchases, lines=summary.lines, file=file))
+        for record in summary.records:
+            _report_followups(record)
     from kundkit.cli.purchase_view import money
 
     fields = [Column("file", "File"), Column("rows", "Rows"), Column("purchases", "Purchases"),

@@ -123,7 +123,7 @@ class PointsPolicy:
 
     def on_purchase(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
                     purchase: dict[str, Any]) -> dict[str, Any] | None:
-        if not self._takes_part(settings, customer) and not history.state:
+        if not self._takes_part(settings, customer) and not history.state.get("lots"):
             return None
         every, _value, expiry, _minimum, _share = self._numbers(settings)
         day = date.fromisoformat(purchase["date"])
@@ -143,8 +143,10 @@ class PointsPolicy:
                                   "points": earned, "left": earned})
         return state
 
-    def on_void(self, *, settings: dict[str, Any], history: History, purchase: dict[str, Any],
-                credit: dict[str, Any]) -> dict[str, Any]:
+    def on_void(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
+                purchase: dict[str, Any], credit: dict[str, Any]) -> dict[str, Any] | None:
+        if not history.state.get("lots"):
+            return None  # nothing was earned or spent: nothing to give or take back
         state = copy.deepcopy(dict(history.state)) or {"lots": []}
         pid = purchase["id"]
         clawback = 0
@@ -163,7 +165,7 @@ class PointsPolicy:
 
     def standing(self, *, settings: dict[str, Any], customer: dict[str, Any], history: History,
                  today: date, currency: str) -> Standing:
-        if not self._takes_part(settings, customer) and not history.state:
+        if not self._takes_part(settings, customer) and not history.state.get("lots"):
             return Standing(self.name, _("Loyalty points are for customers in the segments {segments}.").format(
                 segments=", ".join(settings.get("segments") or [])))
         every, value, _expiry, minimum, _share = self._numbers(settings)
