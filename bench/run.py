@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from build import bench_env, build, kundkit_argv
+from business import bench_env, build, kundkit_argv
 from generate import Spec
 from measure import CommandFailed
 from targets import Bench, Check, Settings
@@ -34,7 +34,7 @@ MODES: dict[str, tuple[Spec, Settings]] = {
     "quick": (Spec(customers=1_000, lines=10_000), Settings(runs=5, import_runs=3, scale=30_000, rounds=2)),
     # For the smoke test: every target runs, in seconds; the figures mean nothing.
     "tiny": (Spec(customers=40, lines=300, products=30, staff=8, feedback=2),
-             Settings(runs=1, import_runs=1, scale=900, workers=3, rounds=1, warmup=0)),
+             Settings(runs=1, import_runs=1, scale=900, workers=3, rounds=1, warmup=0, sweep=3)),
 }
 
 
