@@ -202,3 +202,28 @@ def report_feedback(ctx: Context, period: str | None, since: str | None, until: 
     report = feedback_report(ctx, window, filters)
     _emit(ctx, report, output_format, table_style, html, view.feedback_text, view.feedback_csv,
           feedback_page)
+
+
+@cli.command("trends")
+@report_options()
+@click.option("--periods", type=click.IntRange(min=2), metavar="N",
+              help="Months of history, the latest included (default: reports.trends.periods, 12; "
+                   "with --since: the months from it).")
+@pass_ctx
+def report_trends(ctx: Context, period: str | None, since: str | None, until: str | None,
+                  segment: str | None, manager: str | None, html: Path | None,
+                  output_format: str, table_style: str, periods: int | None) -> None:
+    """What each segment is starting to ask for: rising feedback, products and words.
+
+    For every segment, the feedback categories, product categories and words of feedback texts
+    whose count in the latest month rises above their own history (an exact Poisson rate test,
+    corrected for testing many at once), strongest first, each with its counts per month.
+    """
+    from kundkit.cli import report_view as view
+    from kundkit.reports.html import trends_page
+    from kundkit.reports.trends import find_rising
+
+    window, filters = _scope(ctx, period, since, until, segment, manager)
+    report = find_rising(ctx, window, filters, periods=periods)
+    _emit(ctx, report, output_format, table_style, html, view.trends_text, view.trends_csv,
+          trends_page)

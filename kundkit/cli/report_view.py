@@ -431,3 +431,85 @@ def feedback_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
     for group in ("by_kind", "by_category", "by_segment", "by_status"):
         rows.extend({"group": group[3:], **row} for row in data[group])
     return rows, FEEDBACK_CSV_KEYS
+
+
+# -- trends -------------------------------------------------------------------------------------
+
+def source_title(source: str, latest: str) -> str:
+    titles = {"feedback": _("Feedback categories rising in {month}"),
+              "products": _("Product categories rising in {month}"),
+              "words": _("Words and phrases of feedback rising in {month}")}
+    return titles[source].format(month=latest)
+
+
+def key_label(source: str, key: str) -> str:
+    if source == "words":
+        return f"“{key}”"
+    return key or _("(none)")
+
+
+def trend_rows(report: Any, source: str) -> list[dict[str, Any]]:
+    rows = []
+    for trend in report.source(source).as_dict()["flagged"]:
+        counts = list(trend["counts"].values())
+        rows.append({**trend, "source": source, "label": key_label(source, trend["key"]),
+                     "segment_label": trend["segment"] or _("(none)"),
+                     "rise": rise_text(trend["rate_ratio"]),
+                     "spark": spark(counts), "evidence": " ".join(str(c) for c in counts)})
+    return rows
+
+
+def rise_text(value: Any) -> str:
+    return _("new") if value is None else fmt.number(Decimal(str(value)), 1) + "×"
+
+
+def p_text(value: Any) -> str:
+    return fmt.significant(value)
+
+
+def key_header(source: str) -> str:
+    return "Word or phrase" if source == "words" else "Category"
+
+
+def trend_columns(source: str) -> list[Column]:
+    return [Column("segment_label", "Segment"), Column("label", key_header(source)),
+            Column("latest", "Latest", "right", show=fmt.whole),
+            Column("expected", "Expected", "right", show=lambda v: fmt.number(Decimal(str(v)), 1)),
+            Column("rise", "Rise", "right"),
+            Column("adjusted_p", "p (adjusted)", "right", show=p_text),
+            Column("spark", "Months"), Column("evidence", "Counts per month")]
+
+
+def trends_text(report: Any, style: str) -> str:
+    labels = report.labels
+    out = [heading(_("Trends"), report),
+           _("{count} months, {first} … {last}; the latest month is tested against the ones "
+             "before it.").format(count=len(labels), first=labels[0], last=labels[-1]), ""]
+    for source in ("feedback", "products", "words"):
+        found = report.source(source)
+        out.append(source_title(source, labels[-1]))
+        rows = trend_rows(report, source)
+        if rows:
+            out.append(table_text(rows, trend_columns(source), style))
+        else:
+            out.append(_("Nothing rises above its own history ({tested} tested).").format(
+                tested=fmt.whole(found.tested)))
+        out.append("")
+    out.append(_("The test: {method}").format(method=report.method))
+    text = "\n".join(out) + "\n"
+    if report.notes:
+        text += "\n" + notes_text(report.notes)
+    return text
+
+
+TRENDS_CSV_KEYS = ["source", "segment", "key", "latest", "expected", "rate_ratio", "new",
+                   "p_value", "adjusted_p", "evidence"]
+
+
+def trends_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    rows = []
+    for source in ("feedback", "products", "words"):
+        for row in trend_rows(report, source):
+            row["evidence"] = ";".join(f"{k}:{v}" for k, v in row["counts"].items())
+            rows.append(row)
+    return rows, TRENDS_CSV_KEYS

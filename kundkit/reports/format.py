@@ -82,3 +82,13 @@ def probability(value: float | None, places: int = 0) -> str:
 
 def expected(value: float | None) -> str:
     return "" if value is None else number(Decimal(str(round(value, 6))), 2)
+
+
+def significant(value: float | None, digits: int = 2) -> str:
+    """A small number such as a p-value to ``digits`` significant digits: ``0.0042`` (``0,0042``);
+    below 0.0001 as ``<0.0001``."""
+    if value is None:
+        return ""
+    if value < 0.0001:
+        return _localise("<0.0001")
+    return _localise(f"{value:.{digits}g}")

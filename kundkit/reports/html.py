@@ -533,3 +533,48 @@ def feedback_body(report: Any) -> str:
 
 def feedback_page(ctx: Context, report: Any) -> str:
     return document(ctx, _("Feedback"), subtitle(report), feedback_body(report))
+
+
+# -- trends -------------------------------------------------------------------------------------
+
+def trends_body(report: Any) -> str:
+    from kundkit.analytics.charts import svg_line_chart, svg_sparkline
+    from kundkit.cli.report_view import key_header, p_text, source_title, trend_rows
+
+    labels = report.labels
+    body = [cards([
+        ({"feedback": _("Feedback categories"), "products": _("Product categories"),
+          "words": _("Words and phrases")}[s.source],
+         fmt.whole(len(s.flagged)), _("rising of {tested} tested").format(tested=fmt.whole(s.tested)))
+        for s in report.sources])]
+    for source in ("feedback", "products", "words"):
+        rows = trend_rows(report, source)
+        for row in rows:
+            row["chart"] = svg_sparkline(list(row["counts"].values()), width=120, height=22,
+                                         title=row["label"])
+        if rows and source != "words":
+            series = {f"{r['segment_label']}: {r['label']}": list(r["counts"].values())
+                      for r in rows[:4]}
+            chart = figure(svg_line_chart(series, x_labels=labels, width=900, height=240),
+                           _("The strongest rises, counts per month."))
+        else:
+            chart = ""
+        found = report.source(source)
+        table_html = table(rows, [
+            Col("segment_label", _("Segment")), Col("label", _(key_header(source))),
+            Col("latest", _("Latest"), True, fmt.whole),
+            Col("expected", _("Expected"), True, lambda v: fmt.number(Decimal(str(v)), 1)),
+            Col("rise", _("Rise"), True),
+            Col("adjusted_p", _("p (adjusted)"), True, p_text),
+            Col("chart", _("Months"), raw=True), Col("evidence", _("Counts per month"))],
+            empty=_("Nothing rises above its own history ({tested} tested).").format(
+                tested=fmt.whole(found.tested)))
+        body.append(section(source_title(source, labels[-1]), chart + table_html))
+    body.append(f'<p class="method">{escape(_("The test: {method}").format(method=report.method))}<br>'
+                f'{escape(_("Months: {labels}.").format(labels=", ".join(labels)))}</p>')
+    body.append(notes(report.notes))
+    return "\n".join(body)
+
+
+def trends_page(ctx: Context, report: Any) -> str:
+    return document(ctx, _("Trends"), subtitle(report), trends_body(report))
