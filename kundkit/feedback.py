@@ -260,7 +260,7 @@ def _received_at(ctx: Context, value: Any) -> str:
             raise ValidationError(_("received_at: '{value}' is not a date and time (YYYY-MM-DD HH:MM)")
                                   .format(value=value), field="received_at") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=now.tzinfo)
+        moment = moment.replace(tzinfo=ctx.tz)  # the zone, not today's offset: summer is +02:00
     if moment > now:
         raise ValidationError(_("received_at: {value} is in the future").format(
             value=moment.isoformat(timespec="minutes")), field="received_at")

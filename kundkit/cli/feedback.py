@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -335,3 +336,34 @@ def feedback_reopen(ctx: Context, feedback_id: str, reason: str | None) -> None:
     with ctx.store.transaction() as tx:
         record = reopen(ctx, tx, feedback_id, reason=reason)
     _changed(record, _("{id}: reopened; now {status}."))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
+              help="The file's format (default: from its name or content).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, but save nothing.")
+@pass_ctx
+def feedback_import(ctx: Context, file: Path, fmt: str | None, dry_run: bool) -> None:
+    """Import feedback, with its past if known, from a CSV or JSON file: every row is checked
+    first, every bad row is reported with its line number, and either all rows are saved or none.
+
+    Columns: customer, kind and text (required); id, category, priority, purchase, channel,
+    assignee, received_at, status, first_response_at, resolved_at, closed_at, resolution,
+    compensation, satisfaction. No feedback_received event fires for imported items.
+
+    \b
+    Example:
+      kundkit feedback import old-complaints.csv --dry-run
+    """
+    from kundkit.feedback_import import import_feedback
+
+    result = import_feedback(ctx, file, fmt=fmt, dry_run=dry_run)
+    if dry_run:
+        click.echo(_("{n} rows are valid; nothing was saved (--dry-run).").format(n=result.rows),
+                   err=True)
+        return
+    for _row, item in result.items:
+        click.echo(item["id"])
+    click.echo(_("Imported {n} items of feedback from {file}.").format(n=result.imported, file=file),
+               err=True)

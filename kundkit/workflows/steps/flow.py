@@ -112,7 +112,7 @@ class SetVariables(StepType):
 
 
 def _moment(call: StepCall, value: Any) -> datetime:
-    zone = call.ctx.now().tzinfo
+    zone = call.ctx.tz
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
