@@ -227,3 +227,36 @@ def report_trends(ctx: Context, period: str | None, since: str | None, until: st
     report = find_rising(ctx, window, filters, periods=periods)
     _emit(ctx, report, output_format, table_style, html, view.trends_text, view.trends_csv,
           trends_page)
+
+
+@cli.command("dashboard")
+@click.option("--period", metavar="PERIOD",
+              help="A year (2026), quarter (2026-Q4), month (2026-11) or day.")
+@click.option("--since", metavar="DATE", help="The first day of the report.")
+@click.option("--until", metavar="DATE", help="The last day of the report (default: today).")
+@click.option("--segment", metavar="SEGMENT", help="Only customers of SEGMENT.")
+@click.option("--manager", metavar="STAFF", help="Only customers whose permanent manager is STAFF.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help="Only the first N customers in the customer and forecast tables.")
+@click.option("--html", "html", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              metavar="FILE", help="Write the dashboard as a self-contained HTML page to FILE.")
+@pass_ctx
+def report_dashboard(ctx: Context, period: str | None, since: str | None, until: str | None,
+                     segment: str | None, manager: str | None, top: int | None,
+                     html: Path) -> None:
+    """Every report on one self-contained HTML page, to open in a browser or print.
+
+    Without a period each report takes its own default: the plan this month, the trends the last
+    twelve months, the others the whole history.
+    """
+    from kundkit.reports.common import check_filters, parse_window
+    from kundkit.reports.dashboard import build_dashboard
+    from kundkit.reports.html import dashboard_page
+
+    parse_window(ctx.today(), period=period, since=since, until=until)  # refuse a bad one at once
+    with ctx.store.read() as tx:
+        filters = check_filters(ctx, tx, segment, manager)
+    board = build_dashboard(ctx, filters, period=period, since=since, until=until, top=top)
+    for name, reason in board.failures.items():
+        click.echo(_("{report}: {reason}").format(report=name, reason=reason), err=True)
+    _write_html(ctx, html, dashboard_page(ctx, board))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +69,12 @@ figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
          border: 1px solid var(--line); vertical-align: middle; margin-left: 6px; position: relative; }
 .meter span { display: block; height: 100%; background: var(--accent); }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(360px, 1fr)); gap: 8px 28px; }
-section.report { break-before: auto; }
+section.report { margin-top: 34px; }
+section.report > h2 { font-size: 21px; border-bottom: 2px solid var(--accent); }
+section.report > .meta { margin: -6px 0 8px; }
+nav.contents { font-size: 13px; margin: 4px 0 8px; }
+nav.contents a { color: var(--accent); text-decoration: none; margin-right: 14px; }
+.failure { color: var(--bad); }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
          padding-top: 8px; }
 @media print {
@@ -78,6 +84,7 @@ footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px
   tr, figure, .card { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   section.report + section.report { break-before: page; }
+  nav.contents { display: none; }
   tbody tr:nth-child(even) td { background: none; }
 }
 """
@@ -162,7 +169,12 @@ def figure(svg: str, caption: str = "") -> str:
     return f"<figure>{svg}{cap}</figure>"
 
 
-def section(title: str, body: str, *, level: int = 2) -> str:
+# Sections of a report are h2 on the report's own page and h3 inside the dashboard.
+_LEVEL: ContextVar[int] = ContextVar("kundkit_report_heading_level", default=2)
+
+
+def section(title: str, body: str, *, level: int | None = None) -> str:
+    level = level or _LEVEL.get()
     return f"<h{level}>{escape(title)}</h{level}>\n{body}\n"
 
 
@@ -578,3 +590,52 @@ def trends_body(report: Any) -> str:
 
 def trends_page(ctx: Context, report: Any) -> str:
     return document(ctx, _("Trends"), subtitle(report), trends_body(report))
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+
+def dashboard_page(ctx: Context, board: Any) -> str:
+    """Every report of the dashboard, each in its own section (a page of its own in print)."""
+    titles = {"plan": _("Sales against the plan"), "customers": _("Customer economics"),
+              "forecast": _("Forecast of purchases"), "followups": _("Key-product follow-up"),
+              "feedback": _("Feedback"), "trends": _("Trends")}
+    bodies = {"plan": plan_body, "customers": customers_body, "forecast": forecast_body,
+              "followups": followups_body, "feedback": feedback_body, "trends": trends_body}
+    reports = board.reports
+    headline = []
+    if "plan" in reports:
+        org = reports["plan"].as_dict()["organisation"]
+        headline.append((_("Attainment"), _pct(org["attainment"]) or "–",
+                         _("{period}, weighted sales {amount}").format(
+                             period=reports["plan"].window.label, amount=_money(org["weighted"]))))
+    if "customers" in reports:
+        totals = reports["customers"].totals
+        headline.append((_("Net contribution"), fmt.amount(totals["net_contribution"]),
+                         _("revenue {amount}").format(amount=fmt.amount(totals["revenue"]))))
+    if "forecast" in reports:
+        forecast = reports["forecast"]
+        headline.append((_("Slipping away"), fmt.whole(forecast.slipping),
+                         _("of {count} customers").format(count=fmt.whole(forecast.customers))))
+    if "feedback" in reports:
+        first = reports["feedback"].first_response
+        headline.append((_("Answered in time"), fmt.percent(first.share_in_time) or "–",
+                         _("{open} open feedback items").format(
+                             open=fmt.whole(reports["feedback"].open_items))))
+    if "trends" in reports:
+        rising = sum(len(s.flagged) for s in reports["trends"].sources)
+        headline.append((_("Rising trends"), fmt.whole(rising), _("in the latest month")))
+    links = "".join(f'<a href="#{name}">{escape(titles[name])}</a>' for name in bodies)
+    parts = [cards(headline), f'<nav class="contents">{links}</nav>']
+    token = _LEVEL.set(3)
+    try:
+        for name, body in bodies.items():
+            if name in reports:
+                inner = f'<div class="meta">{escape(subtitle(reports[name]))}</div>' + body(reports[name])
+            else:
+                inner = f'<p class="failure">{escape(board.failures.get(name, ""))}</p>'
+            parts.append(f'<section class="report" id="{name}"><h2>{escape(titles[name])}</h2>'
+                         f"{inner}</section>")
+    finally:
+        _LEVEL.reset(token)
+    scope = board.filters.describe() if board.filters.active else _("all customers")
+    return document(ctx, _("Dashboard"), scope, "\n".join(parts))
