@@ -283,7 +283,29 @@ def run_plan(ctx: Context, plan: Plan, *, progress: Progress | None = None,
 
 
 def _running_mark() -> dict[str, Any]:
-    return {"token": secrets.token_hex(8), "since": time.time()}
+    import os
+    import socket
+
+    return {"token": secrets.token_hex(8), "since": time.time(), "pid": os.getpid(),
+            "host": socket.gethostname()}
+
+
+def _still_running(mark: Mapping[str, Any] | None) -> bool:
+    """Whether the run that marked a send-out may still be sending. A run on this machine whose
+    process is gone is not; one elsewhere is given STALE_SECONDS."""
+    import os
+    import socket
+
+    if not mark:
+        return False
+    if os.name == "posix" and mark.get("host") == socket.gethostname() and mark.get("pid"):
+        try:
+            os.kill(int(mark["pid"]), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+    return time.time() - float(mark.get("since", 0)) < STALE_SECONDS
 
 
 def _claim(ctx: Context, plan: Plan) -> tuple[dict[str, Any], bool]:
@@ -312,8 +334,7 @@ def _claim(ctx: Context, plan: Plan) -> tuple[dict[str, Any], bool]:
                          fields=["template", "audience"])
             return record, True
         record = get_sendout(tx, plan.sendout["id"])
-        running = record.get("running")
-        if running and time.time() - float(running.get("since", 0)) < STALE_SECONDS:
+        if _still_running(record.get("running")):
             raise Conflict(_("send-out {id} is being sent by another run right now; wait until "
                              "it has finished").format(id=record["id"]))
         served = {r["customer"]: r for r in sendout_interactions(tx, record["id"],

@@ -12,7 +12,7 @@ from kundkit.context import Context
 from kundkit.i18n import _
 
 if TYPE_CHECKING:
-    from kundkit.sendouts import Item, Plan, Report
+    from kundkit.sendouts import Plan, Report
 
 
 @group("news")

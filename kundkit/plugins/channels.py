@@ -4,9 +4,7 @@ its tables, and its part of ``customer data`` / ``customer forget``."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from kundkit.hookspecs import hookimpl
 
@@ -52,6 +50,8 @@ def config_schema() -> dict[str, dict[str, Any]]:
 
 
 def _loopback(host: str) -> bool:
+    import ipaddress
+
     if host.lower() in ("localhost", "localhost.localdomain"):
         return True
     try:
@@ -64,6 +64,8 @@ def _loopback(host: str) -> bool:
 def check_config(config: Any) -> list[Any] | None:
     """What the schemas cannot say: a login needs its password variable, and neither a password
     nor an SMS token may cross the network unencrypted."""
+    from urllib.parse import urlsplit
+
     from kundkit.i18n import _
 
     problems = []
@@ -112,8 +114,9 @@ def forget_customer(ctx: Context, tx: Transaction, customer_id: str, pseudonym: 
     for partition, record in all_interactions(tx):
         if record.get("customer") != customer_id:
             continue
-        kept = {**record, "note": None, "script": None} if "script" in record else \
-            {**record, "note": None}
+        kept = {**record, "note": None}
+        if "script" in kept:
+            kept["script"] = None
         if kept.get("guide"):
             kept["guide"] = None  # the answers given at the counter are about the person
         kept, _n = scrub(kept, patterns, pseudonym)
