@@ -11,8 +11,9 @@
 - Every marketing e-mail and SMS carries the business's opt-out text (``business.opt_out`` in
   ``kundkit.yaml``); :func:`opt_out_text` finds it in the customer's language.
 
-Consents live on the customer record (``consent: {"email": {"given": true, "at", "how", "by"}}``),
-written by the customer register (``customer add --consent``, ``customer edit --consent/--withdraw``).
+Consents live on the customer record (``consent: {"email": {"given": true, "at", "how",
+"by"}}``), written by the customer register (``customer add --consent``, ``customer edit
+--consent/--withdraw``).
 """
 
 from __future__ import annotations

@@ -181,6 +181,15 @@ class Plan:
         return sum(1 for item in self.items if item.status == status)
 
 
+def _check_segment(ctx: Context, segment: str | None) -> None:
+    from kundkit.customers import settings
+
+    known = settings(ctx).segments
+    if segment is not None and known and segment not in known:
+        raise UsageError(_("segment: {value!r} is not one of the segments in kundkit.yaml "
+                           "({choices})").format(value=segment, choices=", ".join(known)))
+
+
 def _channels(ctx: Context, channel: str | None) -> list[Channel]:
     from kundkit.channels.routing import channel_order, get_channel
 
@@ -200,6 +209,7 @@ def plan_sendout(ctx: Context, template: str, audience: Audience, *, channel: st
     from kundkit.messaging.templates import check_template_name
 
     check_template_name(template)
+    _check_segment(ctx, audience.segment)
     channels = _channels(ctx, channel)
     key = sendout_key(template, audience, channel)
     with ctx.store.read() as tx:

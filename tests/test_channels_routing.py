@@ -114,10 +114,16 @@ def test_an_unknown_or_unusable_channel_is_a_clear_error(kk, business: Path) -> 
                                      "with the gateway's address in kundkit.yaml")
 
 
-def test_an_audience_must_be_given(kk, business: Path) -> None:
+def test_an_audience_must_be_given_and_exist(kk, business: Path) -> None:
     populate(business)
     result = kk("news", "send", "--template", "news/december", code=2)
     assert "--segment, --tag, --kind, --manager, --customer, or --all" in result.stderr
+    result = kk("news", "send", "--template", "news/december", "--segment", "privatt", code=2)
+    assert result.stderr.strip() == ("Error: segment: 'privatt' is not one of the segments in "
+                                     "kundkit.yaml (bygg, industri, offentlig, privat)")
+    result = kk("news", "send", "--template", "news/december", "--tag", "ingen")
+    assert result.stderr.strip() == "No customers match."
+    assert kk("news", "list").stderr.strip() == "No send-outs yet."
 
 
 def test_channel_list_shows_what_each_channel_needs_and_the_order(kk, business: Path) -> None:

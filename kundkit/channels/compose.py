@@ -92,7 +92,8 @@ class Composer:
             raise ValidationError(
                 _("Marketing needs the business's opt-out text: add business.opt_out.{language} "
                   "to kundkit.yaml").format(language=language), field="business.opt_out")
-        return replace(message, opt_out=opt_out, unsubscribe=message.unsubscribe or self.unsubscribe)
+        return replace(message, opt_out=opt_out,
+                       unsubscribe=message.unsubscribe or self.unsubscribe)
 
 
 def is_marketing(rendered: RenderedTemplate, default: bool) -> bool:

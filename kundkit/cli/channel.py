@@ -91,7 +91,8 @@ def _test_recipient(ctx: Context, needs: str, to: str) -> Any:
     lines = [line.strip() for line in to.split(";") if line.strip()]
     if len(lines) < 2:
         raise click.BadParameter(_("give the name and the address lines separated by ';', e.g. "
-                                   "\"Anna Lind;Storgatan 1;722 12 Västerås\""), param_hint="--to")
+                                   "\"Anna Lind;Storgatan 1;722 12 Västerås\""),
+                                 param_hint="--to")
     return Recipient("TEST", lines[0], address=tuple(lines[1:]), language=language)
 
 

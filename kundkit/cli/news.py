@@ -99,6 +99,9 @@ def news_send(ctx: Context, template: str | None, segment: str | None, tag: str 
     audience = Audience(segment=segment, tag=tag, kind=kind, manager=manager,
                         customers=customers, everyone=everyone)
     plan = plan_sendout(ctx, template, audience, channel=channel, again=again)
+    if not plan.items and not dry_run:
+        click.echo(_("No customers match."), err=True)
+        return
     if dry_run:
         _show_plan(plan, output_format, table_style)
         return
@@ -236,7 +239,8 @@ def _sendout_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for per in (record.get("counts") or {}).values():
             for status, n in per.items():
                 totals[status] = totals.get(status, 0) + n
-        rows.append({**record, **totals, "audience_text": _audience_text(record.get("audience") or {})})
+        rows.append({**record, **totals,
+                     "audience_text": _audience_text(record.get("audience") or {})})
     return rows
 
 
