@@ -3,7 +3,9 @@ products and customers, contexts for domain calls, and workflow files written by
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -110,3 +112,81 @@ def all_records(business: Path, table: str) -> list[dict[str, Any]]:
 
             return [dict(r) for r in iter_runs(tx)]
         return [dict(r) for r in tx.raw(table).values()]
+
+
+# -- pages of documentation, replayed --------------------------------------------------------------
+
+_FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
+_FILE_MARK = re.compile(r"<!-- file: (\S+) -->\n$")
+
+
+@dataclass
+class Example:
+    """``$ [VAR=value ...] kundkit ... [| head -n N]`` and what the page says it prints."""
+
+    command: str
+    expected: str = ""
+
+
+def read_page(path: Path) -> list[tuple[str, str] | Example]:
+    """Files to write and commands to run, in the order of the page."""
+    text = path.read_text(encoding="utf-8")
+    steps: list[tuple[str, str] | Example] = []
+    for match in _FENCE.finditer(text):
+        language, body = match.group(1), match.group(2)
+        mark = _FILE_MARK.search(text[:match.start()])
+        if mark and text[mark.end():match.start()] == "":
+            steps.append((mark.group(1), body))
+            continue
+        if language != "console":
+            continue
+        current: Example | None = None
+        for line in body.splitlines():
+            if line.startswith("$ "):
+                current = Example(line[2:])
+                steps.append(current)
+            elif current is not None:
+                current.expected += line + "\n"
+    return steps
+
+
+def run_example(command: str) -> str:
+    """The output (stdout and stderr, as a person sees them) of one example command."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from kundkit.cli.app import cli
+
+    words = shlex.split(command)
+    env: dict[str, str] = {}
+    while words and "=" in words[0] and words[0] != "kundkit":
+        name, _sep, value = words.pop(0).partition("=")
+        env[name] = value
+    head = None
+    if "|" in words:
+        at_pipe = words.index("|")
+        assert words[at_pipe + 1:at_pipe + 3] == ["head", "-n"], command
+        head = int(words[at_pipe + 3])
+        words = words[:at_pipe]
+    assert words[0] == "kundkit", command
+    result = CliRunner().invoke(cli, words[1:], env=env, catch_exceptions=False)
+    output = result.output
+    if head is not None:
+        output = "".join(output.splitlines(keepends=True)[:head])
+    return output
+
+
+def replay_page(path: Path, business: Path) -> list[Example]:
+    """Run every example of the page in order; returns the examples whose output differs."""
+    wrong = []
+    for step in read_page(path):
+        if isinstance(step, tuple):
+            target = business / step[0]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(step[1], encoding="utf-8")
+            continue
+        output = run_example(step.command)
+        if output.rstrip("\n") != step.expected.rstrip("\n"):
+            wrong.append(Example(step.command, output))
+    return wrong

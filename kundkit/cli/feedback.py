@@ -109,7 +109,8 @@ def feedback_add(ctx: Context, customer: str | None, kind: str | None, category:
     if not kind:
         kind = ask_choice(ctx, _("What is it?"), [(k, kind_label(k)) for k in KIND_CHOICES],
                           option="--kind")
-    if not category and settings.categories:
+    if not category and settings.categories and not ctx.no_input:
+        # A category helps the reports, but an item without one is still worth registering.
         category = ask_choice(ctx, _("Category?"), settings.categories, option="--category")
     if not text:
         text = ask_text(ctx, _("What did the customer say?"), option="--text")
@@ -156,7 +157,13 @@ def feedback_list(ctx: Context, status: str | None, include_done: bool, kind: st
         records = [r for r in records if is_overdue(ctx, r, now)]
     if window is not None:
         records = [r for r in records if is_due_within(ctx, r, window, now)]
-    render(_rows(ctx, records), _columns(), output_format=output_format, table_style=table_style,
+    rows = _rows(ctx, records)
+    columns = _columns()
+    if output_format != "table":
+        # Scripts get the moment and the flag, not the sentence a person reads.
+        rows = [{k: v for k, v in row.items() if k != "due"} for row in rows]
+        columns = columns[:-1] + [Column("next_due", "Next due"), Column("overdue", "Overdue")]
+    render(rows, columns, output_format=output_format, table_style=table_style,
            empty=_("No feedback."))
 
 
@@ -171,7 +178,6 @@ def feedback_show(ctx: Context, feedback_id: str, output_format: str, table_styl
     with ctx.store.read() as tx:
         record = get_feedback(tx, feedback_id)
     row = with_deadlines(ctx, record)
-    row["due"] = _due(row)
     if output_format == "json":
         render_record(row, [], output_format="json")
         return
