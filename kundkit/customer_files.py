@@ -115,7 +115,7 @@ class _CustomerRows:
             if values.get(key):
                 record[key] = str(values[key])
         record["id"] = make_id(PREFIX, number) if number is not None else ""
-        self.finder.add(record)
+        self.finder.add({**record, "_line": row.line})
         return record
 
     def commit(self, tx: Transaction, items: list[tuple[Row, dict[str, Any]]]) -> None:
