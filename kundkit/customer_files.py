@@ -13,12 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from kundkit.customers import (FIELDS, FIRST_NUMBER, PREFIX, TABLE, DuplicateFinder, ManagerPicker,
-                               check_customer_fields, describe_match, field_check, filled_fields,
-                               list_customers, new_record, settings)
+from kundkit.customers import (FIELDS, FIRST_NUMBER, PREFIX, TABLE, check_customer_fields, field_check,
+                               filled_fields, list_customers, new_record, settings)
+from kundkit.duplicates import DuplicateFinder, describe_match
 from kundkit.i18n import _
 from kundkit.idtable import insert_many_numbered, make_id, number_of
 from kundkit.importing import ImportResult, Row, RowProblems, import_rows, rows_to_csv
+from kundkit.managers import ManagerPicker
 
 if TYPE_CHECKING:
     from kundkit.context import Context

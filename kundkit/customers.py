@@ -12,8 +12,7 @@ on the few customers that share a word-start with the new name.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from kundkit.context import Context
+    from kundkit.duplicates import Match
     from kundkit.store import Transaction
 
 TABLE = "customers"
@@ -45,23 +45,6 @@ _KIND_WORDS = {"company": "company", "företag": "company", "foretag": "company"
 _CHANNEL_WORDS = {"email": "email", "e-mail": "email", "e-post": "email", "epost": "email",
                   "mail": "email", "sms": "sms", "post": "post", "letter": "post", "brev": "post",
                   "phone": "phone", "telefon": "phone", "tel": "phone"}
-
-
-class DuplicateCustomer(Conflict):
-    """The new customer looks like one already registered; ``matches`` says which and why."""
-
-    def __init__(self, message: str, matches: list[Match]) -> None:
-        super().__init__(message)
-        self.matches = matches
-
-
-@dataclass
-class Match:
-    """A registered customer that looks like the one being added, and why."""
-
-    customer: dict[str, Any]
-    reasons: list[str] = field(default_factory=list)
-    score: float = 1.0
 
 
 # -- settings --------------------------------------------------------------------------------------
@@ -392,293 +375,21 @@ def has_consent(customer: dict[str, Any], channel: str) -> bool:
     return bool(entry and entry.get("given"))
 
 
-# -- duplicates ------------------------------------------------------------------------------------
+def assign_manager(ctx: Context, tx: Transaction, customer: dict[str, Any]) -> str | None:
+    """The staff id the configured strategy chooses for ``customer`` (None when nobody can be);
+    see :mod:`kundkit.managers`."""
+    from kundkit.managers import ManagerPicker
 
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss"})
-_LEGAL = frozenset("ab hb kb aktiebolag aktiebolaget handelsbolag ltd inc llc gmbh och and co".split())
-# Names are compared fuzzily only with candidates that share one of the new name's rarest word
-# starts, and whose letter pairs overlap enough. name_similarity() >= 0.85 went with a Dice
-# coefficient of letter pairs of at least 0.5 in every case of a test of 20,000 misspelt and
-# reordered names, so 0.5 loses no real match and skips about 99 % of other names.
-_RAREST_KEYS = 2
-_SMALL_POSTING = 50
-_MIN_DICE = 0.5
-# Bounds on the work for one name, whatever the register looks like: at most this many candidates
-# get the letter-pair test, and the best few of those the full comparison.
-_MAX_CANDIDATES = 1500
-_MAX_COMPARED = 6
-
-
-def _name_words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
-    words = re.findall(r"[^\W_]+", "".join(c for c in text if not unicodedata.combining(c)))
-    return [w for w in words if w not in _LEGAL] or words
-
-
-def _name_keys(name: str) -> set[str]:
-    """Cheap keys for the prefilter: the first three letters of each significant word."""
-    return {w[:3] for w in _name_words(name)}
-
-
-def _pairs(name: str) -> frozenset[str]:
-    joined = " ".join(sorted(_name_words(name)))
-    return frozenset(joined[i:i + 2] for i in range(len(joined) - 1))
-
-
-def _dice(a: frozenset[str], b: frozenset[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-
-
-@dataclass
-class _KeyIndex:
-    raw: dict[str, Any]
-    size: int
-    exact: dict[tuple[str, str], list[str]]
-    names: dict[tuple[bool, bool], dict[str, list[Any]]] | None = None
-    pairs: dict[str, frozenset[str]] = field(default_factory=dict)
-
-    def pairs_of(self, key: str) -> frozenset[str]:
-        found = self.pairs.get(key)
-        if found is None:
-            found = self.pairs[key] = _pairs(self.raw[key].get("name") or "")
-        return found
-
-
-def _key_pairs(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
-    for key in ("orgnr", "personnummer", "phone"):
-        if record.get(key):
-            yield key, record[key]
-    if record.get("email"):
-        yield "email", record["email"].casefold()
-
-
-def _index(tx: Transaction) -> _KeyIndex:
-    raw = tx.raw(TABLE)
-    cached: _KeyIndex | None = getattr(tx, "_kundkit_customer_index", None)
-    if cached is not None and cached.raw is raw and cached.size == len(raw):
-        return cached
-    exact: dict[tuple[str, str], list[str]] = {}
-    for key, record in raw.items():
-        if record.get("forgotten_at"):
-            continue
-        for pair in _key_pairs(record):
-            exact.setdefault(pair, []).append(key)
-    index = _KeyIndex(raw, len(raw), exact)
-    tx._kundkit_customer_index = index  # type: ignore[attr-defined]
-    return index
-
-
-def _number_class(record: dict[str, Any]) -> tuple[bool, bool]:
-    return bool(record.get("orgnr")), bool(record.get("personnummer"))
-
-
-def _classes_to_search(fields: dict[str, Any]) -> list[tuple[bool, bool]]:
-    """Which kinds of record a new name is compared with. Two different numbers of the same kind
-    are two different legal persons, however alike their names ("Nilssons Bygg AB" in Sala and in
-    Köping), and the same number is found by the exact look-up; so a new customer with an
-    organisation number is compared only with customers without one, and so on."""
-    has_org, has_pnr = _number_class(fields)
-    return [(o, p) for o in (False, True) for p in (False, True)
-            if not (has_org and o) and not (has_pnr and p)]
-
-
-NameIndex = dict[tuple[bool, bool], dict[str, list[Any]]]
-
-
-def _name_index(index: _KeyIndex) -> NameIndex:
-    if index.names is None:
-        names: NameIndex = {}
-        for key, record in index.raw.items():
-            if record.get("forgotten_at") or not record.get("name"):
-                continue
-            postings = names.setdefault(_number_class(record), {})
-            for k in _name_keys(record["name"]):
-                postings.setdefault(k, []).append(key)
-        index.names = names
-    return index.names
-
-
-def _blocking_keys(keys: set[str], postings: Callable[[str], int]) -> list[str]:
-    """The keys whose postings are searched: the rarest few, and every rare one."""
-    ordered = sorted(keys, key=lambda k: (postings(k), k))
-    return [k for i, k in enumerate(ordered) if i < _RAREST_KEYS or postings(k) <= _SMALL_POSTING]
-
-
-_REASONS = {"orgnr": "same organisation number", "personnummer": "same personal identity number",
-            "email": "same e-mail address", "phone": "same phone number"}
-
-
-class DuplicateFinder:
-    """Finds registered customers that look like a new one; also remembers the new ones of a batch,
-    so that two rows of one import file that are the same customer are caught too."""
-
-    def __init__(self, tx: Transaction, threshold: float) -> None:
-        self.tx = tx
-        self.threshold = threshold
-        self.index = _index(tx)
-        self.pending: list[dict[str, Any]] = []
-        self._pending_exact: dict[tuple[str, str], list[int]] = {}
-        self._pending_names: dict[tuple[bool, bool], dict[str, list[int]]] = {}
-        self._pending_pairs: list[frozenset[str]] = []
-
-    def find(self, fields: dict[str, Any], *, exclude: str | None = None) -> list[Match]:
-        from kundkit.identity import name_similarity
-
-        found: dict[str, Match] = {}
-
-        def note(record: dict[str, Any], reason: str, score: float = 1.0) -> None:
-            if exclude and record.get("id") == exclude:
-                return
-            match = found.setdefault(record.get("id") or str(id(record)), Match(customer=record, score=score))
-            match.reasons.append(reason)
-            match.score = max(match.score, score)
-
-        raw = self.index.raw
-        for pair in _key_pairs(fields):
-            for key in self.index.exact.get(pair, []):
-                note(raw[key], _(_REASONS[pair[0]]))
-            for i in self._pending_exact.get(pair, []):
-                note(self.pending[i], _(_REASONS[pair[0]]))
-        name = fields.get("name")
-        if name:
-            classes = _classes_to_search(fields)
-            stored_index = _name_index(self.index)
-            stored = [stored_index.get(c, {}) for c in classes]
-            batch = [self._pending_names.get(c, {}) for c in classes]
-
-            def postings(k: str) -> int:
-                return sum(len(p.get(k, ())) for p in stored) + sum(len(p.get(k, ())) for p in batch)
-
-            probe = _pairs(name)
-            scored: dict[int, tuple[float, dict[str, Any]]] = {}
-            budget = _MAX_CANDIDATES
-            for block in _blocking_keys(_name_keys(name), postings):
-                keys = [k for p in stored for k in p.get(block, ())][:budget]
-                budget -= len(keys)
-                for k in keys:
-                    record = raw[k]
-                    if id(record) not in scored and not (exclude and record.get("id") == exclude):
-                        scored[id(record)] = (_dice(probe, self.index.pairs_of(k)), record)
-                numbers = [i for p in batch for i in p.get(block, ())][:max(budget, 0)]
-                budget -= len(numbers)
-                for i in numbers:
-                    record = self.pending[i]
-                    if id(record) not in scored:
-                        scored[id(record)] = (_dice(probe, self._pending_pairs[i]), record)
-                if budget <= 0:
-                    break
-            best = sorted((v for v in scored.values() if v[0] >= _MIN_DICE), key=lambda v: -v[0])
-            for _d, record in best[:_MAX_COMPARED]:
-                score = name_similarity(name, record["name"])
-                if score >= self.threshold:
-                    note(record, _("similar name ({score:.0%})").format(score=score), score)
-        return sorted(found.values(), key=lambda m: (-len(m.reasons), -m.score, m.customer.get("id") or ""))
-
-    def add(self, record: dict[str, Any]) -> None:
-        """Remember a customer of the batch that is not in the store yet."""
-        i = len(self.pending)
-        self.pending.append(record)
-        for pair in _key_pairs(record):
-            self._pending_exact.setdefault(pair, []).append(i)
-        postings = self._pending_names.setdefault(_number_class(record), {})
-        for k in _name_keys(record.get("name") or ""):
-            postings.setdefault(k, []).append(i)
-        self._pending_pairs.append(_pairs(record.get("name") or ""))
-
-
-def describe_match(match: Match) -> str:
-    customer = match.customer
-    # A customer of the same import file has no id yet: it is named by its line instead.
-    where = customer.get("id") or _("line {line} of this file").format(line=customer.get("_line", "?"))
-    return _("{id} {name} ({reasons})").format(id=where, name=customer.get("name", ""),
-                                               reasons=", ".join(match.reasons))
+    return ManagerPicker(ctx, tx).pick(customer)
 
 
 def find_duplicates(ctx: Context, tx: Transaction, fields: dict[str, Any], *,
                     exclude: str | None = None) -> list[Match]:
-    """Registered customers that look like ``fields`` (checked fields), best match first."""
+    """Registered customers that look like ``fields`` (checked fields), best match first; see
+    :mod:`kundkit.duplicates`."""
+    from kundkit.duplicates import DuplicateFinder
+
     return DuplicateFinder(tx, settings(ctx).name_similarity).find(fields, exclude=exclude)
-
-
-def duplicate_error(matches: list[Match]) -> DuplicateCustomer:
-    shown = "; ".join(describe_match(m) for m in matches[:3])
-    return DuplicateCustomer(_("this customer looks already registered: {matches}; check with "
-                               "'kundkit customer show', or use --force to add anyway").format(
-        matches=shown), matches)
-
-
-# -- managers --------------------------------------------------------------------------------------
-
-class ManagerPicker:
-    """Chooses a permanent manager for new customers by the strategy in ``kundkit.yaml``.
-
-    One picker serves a whole batch: it counts the customers it hands out, so that an import of
-    300 customers spreads them as 300 single additions would.
-    """
-
-    def __init__(self, ctx: Context, tx: Transaction, strategy: str | None = None) -> None:
-        from kundkit.staff import active_staff
-
-        self.ctx, self.tx = ctx, tx
-        self.settings = settings(ctx)
-        self.strategy = strategy or self.settings.strategy
-        staff = active_staff(tx)
-        if self.settings.roles:
-            staff = [s for s in staff if s.get("role") in self.settings.roles]
-        self.eligible = [s["id"] for s in staff]
-        self._loads: dict[str, int] | None = None
-        self._last: str | None = (tx.meta.get("register") or {}).get("round_robin_last")
-
-    def loads(self) -> dict[str, int]:
-        if self._loads is None:
-            loads = {sid: 0 for sid in self.eligible}
-            for record in self.tx.raw(TABLE).values():
-                manager = record.get("manager")
-                if manager in loads and not record.get("forgotten_at"):
-                    loads[manager] += 1
-            self._loads = loads
-        return self._loads
-
-    def _least_loaded(self, among: list[str]) -> str | None:
-        if not among:
-            return None
-        loads = self.loads()
-        return min(among, key=lambda sid: (loads.get(sid, 0), sid))
-
-    def _round_robin(self) -> str | None:
-        if not self.eligible:
-            return None
-        later = [sid for sid in self.eligible if self._last is None or sid > self._last]
-        chosen = later[0] if later else self.eligible[0]
-        self._last = chosen
-        register = dict(self.tx.meta.get("register") or {})
-        register["round_robin_last"] = chosen
-        self.tx.set_meta("register", register)
-        return chosen
-
-    def _by(self, strategy: str, segment: str | None) -> str | None:
-        if strategy == "least-loaded":
-            return self._least_loaded(self.eligible)
-        if strategy == "round-robin":
-            return self._round_robin()
-        if strategy == "by-segment":
-            mapped = [sid for sid in self.settings.by_segment.get(segment or "", []) if sid in self.eligible]
-            if mapped:
-                return self._least_loaded(mapped)
-            fallback = self.settings.fallback if self.settings.fallback != "by-segment" else "least-loaded"
-            return self._by(fallback, segment)
-        return None
-
-    def pick(self, customer: dict[str, Any]) -> str | None:
-        chosen = self._by(self.strategy, customer.get("segment"))
-        if chosen is not None and self._loads is not None:
-            self._loads[chosen] = self._loads.get(chosen, 0) + 1
-        return chosen
-
-
-def assign_manager(ctx: Context, tx: Transaction, customer: dict[str, Any]) -> str | None:
-    """The staff id the configured strategy chooses for ``customer`` (None when nobody can be)."""
-    return ManagerPicker(ctx, tx).pick(customer)
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -731,6 +442,8 @@ def create_customer(ctx: Context, tx: Transaction, fields: dict[str, Any], *, fo
     if not checked.get("segment") and settings(ctx).default_segment:
         checked["segment"] = settings(ctx).default_segment
     if not force:
+        from kundkit.duplicates import duplicate_error
+
         matches = find_duplicates(ctx, tx, checked)
         if matches:
             raise duplicate_error(matches)
@@ -777,6 +490,8 @@ def edit_customer(ctx: Context, tx: Transaction, customer_id: str, changes: dict
         probe = {**changed_keys, "name": new["name"] if new["name"] != old["name"] else None}
         matches = find_duplicates(ctx, tx, probe, exclude=old["id"])
         if matches:
+            from kundkit.duplicates import duplicate_error
+
             raise duplicate_error(matches)
     changed = [k for k in FIELDS if new.get(k) != old.get(k)]
     if changed:
@@ -822,6 +537,8 @@ def reassign_all(ctx: Context, tx: Transaction, from_manager: str, *,
                  to_manager: str | None = None) -> list[tuple[str, str | None]]:
     """Give every customer of ``from_manager`` a new manager: ``to_manager``, or one chosen by the
     configured strategy among the other active staff. Returns [(customer id, new manager)]."""
+    from kundkit.managers import ManagerPicker
+
     picker = ManagerPicker(ctx, tx)
     picker.eligible = [sid for sid in picker.eligible if sid != from_manager]
     if picker._loads is not None:

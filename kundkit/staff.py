@@ -156,7 +156,8 @@ def deactivate_staff(ctx: Context, tx: Transaction, staff_id: str, *, reassign: 
 
     Returns ([(customer id, new manager)], number of open tasks handed over).
     """
-    from kundkit.customers import ManagerPicker, list_customers, reassign_all
+    from kundkit.customers import list_customers, reassign_all
+    from kundkit.managers import ManagerPicker
     from kundkit.tasks import move_open_tasks, open_tasks
 
     who = get_staff(tx, staff_id)
@@ -176,7 +177,7 @@ def deactivate_staff(ctx: Context, tx: Transaction, staff_id: str, *, reassign: 
     left = open_tasks(tx, assignee=who["id"])
     if left:
         picker = ManagerPicker(ctx, tx, strategy="least-loaded")
-        heir = to_staff or picker._least_loaded([s for s in picker.eligible if s != who["id"]])
+        heir = to_staff or picker.least_loaded([s for s in picker.eligible if s != who["id"]])
         if heir is None:
             raise Conflict(_("no other active staff member can take over the open tasks of {id}").format(
                 id=who["id"]))

@@ -200,7 +200,8 @@ def customer_add(ctx: Context, force: bool, consent_how: str | None, **options: 
           --email info@byggmontage.se --segment bygg --consent email
     """
     from kundkit.cli.prompt import ask_confirm
-    from kundkit.customers import DuplicateCustomer, register_customer
+    from kundkit.customers import register_customer
+    from kundkit.duplicates import DuplicateCustomer
 
     fields = _given(options)
     if "address" in fields:
@@ -349,7 +350,8 @@ def customer_edit(ctx: Context, customer_id: str, force: bool, add_tags: tuple[s
 @pass_ctx
 def customer_assign(ctx: Context, customer_id: str, manager: str | None) -> None:
     """Give a customer a new permanent manager; the customer's open tasks move along."""
-    from kundkit.customers import ManagerPicker, get_customer, reassign
+    from kundkit.customers import get_customer, reassign
+    from kundkit.managers import ManagerPicker
 
     with ctx.store.transaction() as tx:
         old = get_customer(tx, customer_id)
