@@ -18,7 +18,7 @@ rebuild per month, and the customers' running totals with one rebuild per totals
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -390,9 +390,10 @@ def import_purchases(ctx: Context, path: Path, *, fmt: str | None = None, apply_
                 (line.unit_price * line.quantity for group in checker.orders.values() for line in group),
                 Decimal("0.00"))
         else:
-            summary.records = _write(ctx, tx, checker.groups(), checker.count, file=path.name,
-                                     apply_discounts=apply_discounts or live, live=live, progress=progress)
-            _sum_up(summary, summary.records)
+            groups = checker.groups()
+            checker.orders.clear()  # the groups hold the lines now; let them go as they are used
+            _write(ctx, tx, groups, checker.count, summary, file=path.name,
+                   apply_discounts=apply_discounts or live, live=live, progress=progress)
     if live:
         for record in summary.records:
             ctx.emit("purchase_recorded", purchase=record)
@@ -410,19 +411,11 @@ def _shortened(error: ProblemsError) -> ProblemsError:
     return ProblemsError(problems[:MAX_PROBLEMS] + [more])
 
 
-def _sum_up(summary: ImportSummary, records: list[dict[str, Any]]) -> None:
-    summary.purchases = len(records)
-    summary.lines = sum(len(r["lines"]) for r in records)
-    summary.gross = sum((Decimal(r["gross"]) for r in records), Decimal("0.00"))
-    summary.net = sum((Decimal(r["net"]) for r in records), Decimal("0.00"))
-    summary.discount = summary.gross - summary.net
-    if records:
-        summary.first, summary.last = records[0]["id"], records[-1]["id"]
-
-
-def _write(ctx: Context, tx: Transaction, groups: list[list[_Line]], lines: int, *, file: str,
-           apply_discounts: bool, live: bool,
-           progress: Callable[[str, int, int], None] | None) -> list[dict[str, Any]]:
+def _write(ctx: Context, tx: Transaction, groups: list[list[_Line]], lines: int, summary: ImportSummary,
+           *, file: str, apply_discounts: bool, live: bool,
+           progress: Callable[[str, int, int], None] | None) -> None:
+    """Build the purchases (oldest first) and store them, a month at a time. Only a live import
+    keeps the records (for its events); the summary is added up on the way."""
     from kundkit.purchase_store import load_totals, save_totals
     from kundkit.purchases import FIRST_NUMBER, store_purchases
 
@@ -439,23 +432,39 @@ def _write(ctx: Context, tx: Transaction, groups: list[list[_Line]], lines: int,
     else:
         invoiced = _AsInvoiced(ctx, tx, groups, stamp)
         build = invoiced.record
-    records: list[dict[str, Any]] = []
-    for n, group in enumerate(groups, start=1):
-        records.append(build(tx.next_id("purchase", start=FIRST_NUMBER), group))
-        if progress and (n % 5000 == 0 or n == len(groups)):
-            progress("write", n, len(groups))
+    orders: dict[str, str] = {}
+    count = len(groups)
+
+    def built() -> Iterator[dict[str, Any]]:
+        for n in range(count):
+            group = groups[n]
+            groups[n] = []  # the checked lines are not needed once their purchase is built
+            record = build(tx.next_id("purchase", start=FIRST_NUMBER), group)
+            orders[record["order"]] = record["id"]
+            summary.gross += Decimal(record["gross"])
+            summary.net += Decimal(record["net"])
+            if summary.first is None:
+                summary.first = record["id"]
+            summary.last = record["id"]
+            if live:
+                summary.records.append(record)
+            if progress and ((n + 1) % 5000 == 0 or n + 1 == count):
+                progress("write", n + 1, count)
+            yield record
+
+    store_purchases(tx, built())
+    summary.purchases, summary.lines = count, lines
+    summary.discount = summary.gross - summary.net
     if not apply_discounts:
         invoiced.add_up(totals)
-    store_purchases(tx, records)
     save_totals(tx, totals.values())
     batch = tx.next_id("purchase_import")
     from tinydb.table import Document
 
     tx.table(IMPORTS).insert(Document({
         "id": f"I{batch}", "file": file, "at": stamp, "by": ctx.actor,
-        "apply_discounts": apply_discounts, "live": live, "purchases": len(records),
-        "lines": lines, "orders": {r["order"]: r["id"] for r in records}}, doc_id=batch))
-    return records
+        "apply_discounts": apply_discounts, "live": live, "purchases": count,
+        "lines": lines, "orders": orders}, doc_id=batch))
 
 
 def _products(tx: Transaction, groups: list[list[_Line]]) -> dict[str, dict[str, Any]]:

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kundkit.discounts.model import History, Order, OrderLine
@@ -272,21 +273,33 @@ def add_purchase(ctx: Context, request: PurchaseRequest) -> dict[str, Any]:
     return record
 
 
-def store_purchases(tx: Transaction, records: list[dict[str, Any]]) -> None:
-    """Insert purchase records: one table rebuild per month, and the month index updated."""
+def store_purchases(tx: Transaction, records: Iterable[dict[str, Any]]) -> None:
+    """Insert purchase records: one table rebuild per month, and the month index updated.
+
+    Records given in date order (as an import gives them) are written a month at a time, so that
+    a big batch is not held twice in memory."""
     from tinydb.table import Document
 
-    by_month: dict[str, list[Any]] = {}
     added: dict[str, tuple[list[int], int]] = {}
+    pending: dict[str, list[dict[str, Any]]] = {}
+
+    def flush(month: str) -> None:
+        batch = pending.pop(month)
+        numbers, lines = added.get(month, ([], 0))
+        for record in batch:
+            numbers.append(int(record["id"][1:]))  # written by kundkit: always P and digits
+            lines += len(record["lines"])
+        added[month] = (numbers, lines)
+        tx.table(PURCHASES, month).insert_multiple(
+            Document(record, doc_id=number) for record, number in zip(batch, numbers[-len(batch):]))
+
     for record in records:
         month = record["date"][:7]
-        number = int(record["id"][1:])  # written by kundkit, always P and digits
-        by_month.setdefault(month, []).append(Document(record, doc_id=number))
-        numbers, lines = added.get(month, ([], 0))
-        numbers.append(number)
-        added[month] = (numbers, lines + len(record["lines"]))
-    for month, documents in by_month.items():
-        tx.table(PURCHASES, month).insert_multiple(documents)
+        if month not in pending and len(pending) == 1:
+            flush(next(iter(pending)))
+        pending.setdefault(month, []).append(record)
+    for month in list(pending):
+        flush(month)
     index_months(tx, added)
 
 
