@@ -35,6 +35,7 @@ def crash_loop(root: Path) -> None:
     store = Store(root)
     payload = "x" * 200
     print("ready", flush=True)
+    first = True
     while True:
         with store.transaction() as tx:
             n = tx.next_id("step")
@@ -42,6 +43,9 @@ def crash_loop(root: Path) -> None:
                 else tx.table("ledger").insert({"steps": n})
             month = f"p{n % 3}"
             tx.table("entries", month).insert({"n": n, "payload": payload})
+        if first:
+            print("committed", flush=True)
+            first = False
 
 
 if __name__ == "__main__":

@@ -72,15 +72,18 @@ def test_writer_killed_at_random_moments_never_tears_the_store(tmp_path: Path) -
     for _ in range(kills):
         proc = _spawn("crash", str(root))
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.04))
+        # Kill while the writer is committing back to back: after its first commit, at a random
+        # moment within the next few commits (each takes a few ms, mostly in fsync).
+        assert proc.stdout.readline().strip() == "committed"
+        time.sleep(rng.uniform(0.0, 0.03))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         steps = _check_consistent(root)
         assert steps >= previous
         advanced += steps > previous
         previous = steps
-    # The kills must land while commits are under way, not only before the first one.
-    assert previous > kills and advanced > kills // 2
+    # Every run committed at least once before it was killed, so the store moved on each time.
+    assert advanced == kills and previous >= kills
 
 
 def test_leftover_temporary_file_is_removed_on_next_open(tmp_path: Path) -> None:
