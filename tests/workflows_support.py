@@ -118,6 +118,9 @@ def all_records(business: Path, table: str) -> list[dict[str, Any]]:
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
 _FILE_MARK = re.compile(r"<!-- file: (\S+) -->\n$")
+# The random part of a file name a channel writes (outbox/20261120T090000Z-K1005-23d9b3135798.eml).
+_RANDOM = re.compile(r"-[0-9a-f]{12}\.(eml|pdf)")
+_EDIT = re.compile(r"^<!-- edit: (\S+) ([\w.]+) = (.*?) -->$", re.MULTILINE)
 
 
 @dataclass
@@ -128,11 +131,35 @@ class Example:
     expected: str = ""
 
 
-def read_page(path: Path) -> list[tuple[str, str] | Example]:
-    """Files to write and commands to run, in the order of the page."""
+@dataclass
+class Edit:
+    """``<!-- edit: FILE KEY.PATH = YAML -->``: what the text just before tells the reader to change."""
+
+    file: str
+    key: str
+    value: str
+
+    def apply(self, business: Path) -> None:
+        path = business / self.file
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        *parents, last = self.key.split(".")
+        node = data
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[last] = yaml.safe_load(self.value)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def read_page(path: Path) -> list[tuple[str, str] | Example | Edit]:
+    """Files to write, edits to make and commands to run, in the order of the page."""
     text = path.read_text(encoding="utf-8")
-    steps: list[tuple[str, str] | Example] = []
-    for match in _FENCE.finditer(text):
+    steps: list[tuple[str, str] | Example | Edit] = []
+    found = sorted([(m.start(), m) for m in _FENCE.finditer(text)]
+                   + [(m.start(), m) for m in _EDIT.finditer(text)], key=lambda pair: pair[0])
+    for _start, match in found:
+        if match.re is _EDIT:
+            steps.append(Edit(*match.groups()))
+            continue
         language, body = match.group(1), match.group(2)
         mark = _FILE_MARK.search(text[:match.start()])
         if mark and text[mark.end():match.start()] == "":
@@ -181,12 +208,16 @@ def replay_page(path: Path, business: Path) -> list[Example]:
     """Run every example of the page in order; returns the examples whose output differs."""
     wrong = []
     for step in read_page(path):
+        if isinstance(step, Edit):
+            step.apply(business)
+            continue
         if isinstance(step, tuple):
             target = business / step[0]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(step[1], encoding="utf-8")
             continue
         output = run_example(step.command)
-        if output.rstrip("\n") != step.expected.rstrip("\n"):
+        if _RANDOM.sub("-*.\\1", output).rstrip("\n") != \
+                _RANDOM.sub("-*.\\1", step.expected).rstrip("\n"):
             wrong.append(Example(step.command, output))
     return wrong

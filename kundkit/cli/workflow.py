@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -182,10 +183,12 @@ def _batch(ctx: Context, workflow: Any, path: Path, given: dict[str, str], dry_r
     from kundkit.workflows.batch import read_rows, run_batch
 
     _header, rows = read_rows(path)
-    progress = Progress(len(rows), _("rows"))
+    # A counter only for a file long enough to wait for; a short one is done before anyone looks.
+    progress = Progress(len(rows), _("rows")) if len(rows) >= 100 else None
     results = run_batch(ctx, workflow, path, given, dry_run=dry_run,
-                        progress=lambda result: progress.advance())
-    progress.close()
+                        progress=(lambda result: progress.advance()) if progress else None)
+    if progress is not None:
+        progress.close()
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
@@ -197,6 +200,7 @@ def _batch(ctx: Context, workflow: Any, path: Path, given: dict[str, str], dry_r
                                                                   show=run_status_label),
                         Column("run", "Run"), Column("error", "Error")],
                output_format="table", table_style="simple")
+        sys.stdout.flush()  # the rows before the error line, as they happened
         raise KundkitError(_("{n} of {total} row(s) failed").format(n=len(failed),
                                                                     total=len(results)))
     if dry_run:
