@@ -1,8 +1,8 @@
-"""Timing whole processes: wall time as a user waits for it, and the child's peak memory.
+"""Timing whole processes: wall time as a user waits for it, and the command's peak memory.
 
-Each command runs as a fresh process; its peak resident set comes from ``os.wait4`` (the kernel's
-``ru_maxrss`` of that one child, in KiB on Linux), so nothing else in the benchmark's own process
-counts towards it.
+Each command runs as a fresh process, started by the small launcher ``launch.py``, which takes
+its time and its peak resident set (``ru_maxrss`` from ``os.wait4``) so that the benchmark's own
+memory is never charged to the command (see the launcher's docstring).
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# ru_maxrss is in KiB on Linux and in bytes on macOS.
-_RSS_UNIT = 1 if sys.platform == "darwin" else 1024
+LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 
 
 @dataclass
@@ -43,19 +41,20 @@ def run_once(argv: Sequence[str], *, cwd: Path, env: dict[str, str], capture: bo
     to pipes, so a command that writes much is not slowed down by the reader. ``capture`` keeps
     its standard output in the sample."""
     with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as err, \
-            (tempfile.TemporaryFile() if capture else open(os.devnull, "wb")) as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=err)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+            (tempfile.TemporaryFile() if capture else open(os.devnull, "wb")) as out, \
+            tempfile.NamedTemporaryFile("r", suffix=".bench") as result:
+        launcher = subprocess.run([sys.executable, "-S", str(LAUNCHER), result.name, *argv], cwd=cwd,
+                                  env=env, stdin=stdin, stdout=out, stderr=err)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
+        if launcher.returncode != 0:
+            raise RuntimeError(f"the launcher failed on {' '.join(argv)}: {text[-2000:]}")
+        seconds, peak, code = result.read().split()
         output = ""
         if capture:
             out.seek(0)
             output = out.read().decode("utf-8", "replace")
-    sample = Sample(seconds, int(usage.ru_maxrss) * _RSS_UNIT, proc.returncode, text, output)
+    sample = Sample(float(seconds), int(peak), int(code), text, output)
     if check and sample.code != 0:
         raise CommandFailed(argv, sample)
     return sample

@@ -126,6 +126,8 @@ def _git_commit() -> str | None:
 def _value(part: dict[str, Any] | None) -> str:
     if not part or part.get("value") is None:
         return "-"
+    if part.get("text"):
+        return str(part["text"])
     unit = part["unit"]
     value = part["value"]
     if unit == "s":

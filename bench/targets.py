@@ -341,9 +341,11 @@ class Bench:
         times = [smp.seconds for _kind, smp in samples]
         p90 = percentile(times, 0.9)
         alone = [self.series[n] for n in ("customer add", "purchase add") if n in self.series]
-        lost_check = Check("7a", f"{s.workers} staff at once: records lost", "0 lost, none failed", 0, "max",
+        lost_check = Check("7a", f"{s.workers} staff at once: nothing lost", "0 lost, none failed", 0, "max",
                            {"value": lost + len(failed) + max(extra, 0), "unit": "records",
-                            "label": "lost + failed commands + unexpected records",
+                            "text": f"{lost} lost, {len(failed)} failed" + (f", {extra} extra" if extra > 0 else ""),
+                            "lost": lost, "failed": len(failed), "extra": max(extra, 0),
+                            "label": "records lost + commands failed + records not asked for",
                             "command": f"{s.workers} × {s.rounds} × (customer add + purchase add)",
                             "customers_added": len(added["customers"]),
                             "purchases_added": len(added["purchases"])},
