@@ -62,12 +62,12 @@ def set_section(business: Path, name: str, value: Any) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def at(business: Path, moment: str) -> Context:
+def at(business: Path, moment: str, actor: str | None = "anna") -> Context:
     """A context of the business whose "now" is ``moment`` (local time)."""
     now = datetime.fromisoformat(moment)
     if now.tzinfo is None:
         now = now.replace(tzinfo=TZ)
-    return Context(config_path=business / "kundkit.yaml", now=now, actor="anna")
+    return Context(config_path=business / "kundkit.yaml", now=now, actor=actor)
 
 
 def configure(business: Path) -> None:
@@ -98,7 +98,8 @@ def build(business: Path) -> None:
         for customer in CUSTOMERS:
             create_customer(ctx, tx, dict(customer), force=True)
     for customer, day, seller, lines in SALES:
-        add_purchase(at(business, f"{day}T12:00:00"), PurchaseRequest(
+        # A sale without a seller is one the till recorded without anyone logged in.
+        add_purchase(at(business, f"{day}T12:00:00", actor=seller), PurchaseRequest(
             customer=customer, date=date.fromisoformat(day), seller=seller,
             lines=[parse_line(text, "SEK") for text in lines]))
     void(at(business, "2026-04-01T10:00:00"), "P1003", reason="Returned unused")  # credit note P1009

@@ -11,9 +11,46 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from kundkit.cli.output import Column, table_text
+from kundkit.cli.output import Column
+from kundkit.cli.output import table_text as tabulated
 from kundkit.i18n import _
 from kundkit.reports import format as fmt
+
+
+def table_text(rows: list[dict[str, Any]], columns: list[Column], style: str) -> str:
+    """A table as ``kundkit.cli.output.table_text`` draws it; the default style ("simple") is
+    drawn here, the same to the character, because tabulate takes seconds over the ten thousand
+    rows of a big customer report (it measures and parses every cell in several passes)."""
+    if style != "simple" or not rows:
+        return tabulated(rows, columns, style)
+    from kundkit.cli.output import _shown
+
+    headers = [_(c.header) for c in columns]
+    body = [[(c.show(row.get(c.key)) if c.show else _shown(row.get(c.key))).strip()
+             for c in columns] for row in rows]
+    if any("\n" in cell for line in body for cell in line) or not _plain_widths(headers, body):
+        return tabulated(rows, columns, style)
+    # tabulate's "simple": cells without their surrounding spaces, each column as wide as its
+    # widest cell or its header plus two, columns two spaces apart, no spaces at the end of a line.
+    widths = [max([len(h) + 2] + [len(line[i]) for line in body]) for i, h in enumerate(headers)]
+    right = [c.align == "right" for c in columns]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.rjust(w) if r else cell.ljust(w)
+                         for cell, w, r in zip(cells, widths, right)).rstrip()
+
+    out = [line([h.strip() for h in headers]), "  ".join("-" * w for w in widths)]
+    out.extend(line(cells) for cells in body)
+    return "\n".join(out)
+
+
+def _plain_widths(headers: list[str], body: list[list[str]]) -> bool:
+    """Whether every character takes one column, as ``len`` counts (no wide or combining ones)."""
+    import unicodedata
+
+    seen = set("".join(headers)).union(*("".join(line) for line in body))
+    return all(not unicodedata.combining(ch) and unicodedata.east_asian_width(ch) not in "WF"
+               and ch.isprintable() for ch in seen)
 
 
 def _ascii() -> bool:
@@ -44,7 +81,9 @@ def heading(title: str, report: Any) -> str:
 
 
 def money(value: Any) -> str:
-    return fmt.amount(None if value in (None, "") else Decimal(str(value)))
+    if value in (None, ""):
+        return ""
+    return fmt.amount(value if isinstance(value, str) else Decimal(str(value)))
 
 
 def pct(value: Any) -> str:
@@ -74,33 +113,17 @@ def customers_columns() -> list[Column]:
         Column("net_contribution", "Contribution", "right", show=money),
         Column("trend", "YoY", "right",
                show=lambda v: "" if v == "" else fmt.change(None if v is None else Decimal(v))),
-        Column("years", "By year"),
         Column("rfm", "RFM"),
     ]
 
 
-def _year_labels(report: Any) -> list[str]:
-    found = sorted({year for row in report.rows for year in row.revenue_by_year})
-    if not found:
-        return []
-    return [str(y) for y in range(int(found[0]), int(found[-1]) + 1)]
-
-
 def customers_text(report: Any, style: str) -> str:
-    years = _year_labels(report)
-    rows = []
-    for row in report.rows:
-        data = row.as_dict()
-        data["years"] = spark([row.revenue_by_year.get(y, 0) for y in years]) if years else ""
-        rows.append(data)
+    rows = [row.as_dict() for row in report.rows]
     totals = {key: (f"{value:f}" if isinstance(value, Decimal) else value)
               for key, value in report.totals.items()}
     out = [heading(_("Customer economics"), report)]
     out.append(_("Amounts in {currency}; sorted by {sort}; {shown} of {count} customers.").format(
         currency=report.currency, sort=report.sort, shown=len(report.rows), count=report.customers))
-    if years:
-        out.append(_("By year: revenue per calendar year {first}–{last}.").format(
-            first=years[0], last=years[-1]))
     out.append("")
     if rows:
         rows.append({"customer": _("Total"), "name": "", "purchases": totals["purchases"],

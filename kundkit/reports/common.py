@@ -4,6 +4,7 @@ in minor units, and a quick scan of the purchases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -218,19 +219,47 @@ def ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal | Non
 
 # -- reading ----------------------------------------------------------------------------------
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a report adds up the store.
+
+    A scan makes hundreds of thousands of small dicts (the records as parsed), none of them in a
+    reference cycle, so the collector finds nothing to free; but it is set off by the allocations
+    and walks every live object each time, which took as long as the sums themselves. Plain
+    reference counting still frees each month's records as the scan moves on.
+    """
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def scan_purchases(tx: Transaction, first: date | None, last: date | None) -> Iterator[dict[str, Any]]:
     """Every purchase and credit note dated from ``first`` to ``last`` (read-only dicts), month by
     month but in no particular order within a month.
 
-    :func:`kundkit.purchase_store.iter_purchases` sorts each month by date and id, which a report
-    that only adds figures up does not need and which costs a third of the time of a scan.
+    For a read transaction of a report only. :func:`kundkit.purchase_store.iter_purchases` keeps
+    every month it reads in the transaction (as ``tx.raw`` does) and sorts each one; a report that
+    only adds figures up needs neither, and three years of purchases held at once are most of a
+    report's memory (230 MB against 40 MB for 100,000 lines). So each month's file is read through
+    the store (under the transaction's lock, as the transaction itself would read it), scanned, and
+    let go before the next.
     """
     from kundkit.purchase_store import PURCHASES, months
 
     lo = first.isoformat() if first else ""
     hi = last.isoformat() if last else "9999"
+    folder = tx.store.root / PURCHASES
     for month in months(tx, first, last):
-        records = tx.raw(PURCHASES, month).values()
+        path = folder / f"{month}.json"
+        if not path.exists():
+            continue
+        records = tx.store.read_file(path).get(PURCHASES, {}).values()
         whole = lo <= f"{month}-01" and f"{month}-31" <= hi
         for record in records:
             if whole or lo <= record["date"] <= hi:

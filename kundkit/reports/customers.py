@@ -427,7 +427,7 @@ def customer_report(ctx: Context, window: Window, filters: Filters | None = None
     from kundkit.customers import list_customers
     from kundkit.feedback import list_feedback
     from kundkit.products import list_products
-    from kundkit.reports.common import scan_purchases
+    from kundkit.reports.common import collector_paused, scan_purchases
     from kundkit.reports.settings import report_settings
 
     if top is not None and top < 1:
@@ -437,7 +437,7 @@ def customer_report(ctx: Context, window: Window, filters: Filters | None = None
     settings = settings or report_settings(ctx)
     filters = filters or Filters()
     currency = ctx.config.currency
-    with ctx.store.read() as tx:
+    with collector_paused(), ctx.store.read() as tx:
         customers = list_customers(tx, include_forgotten=True)
         unit_costs = {p["sku"]: p.get("cost") for p in list_products(tx, include_inactive=True)}
         feedback = list_feedback(tx, include_done=True)

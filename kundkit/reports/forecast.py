@@ -125,7 +125,7 @@ def forecast_report(ctx: Context, window: Window, filters: Filters | None = None
     """``report forecast`` from the store."""
     from kundkit.analytics.bgnbd import fit as fit_model, forecast, summarise
     from kundkit.customers import list_customers
-    from kundkit.reports.common import scan_purchases
+    from kundkit.reports.common import collector_paused, scan_purchases
     from kundkit.reports.settings import report_settings
 
     settings = settings or report_settings(ctx)
@@ -139,7 +139,7 @@ def forecast_report(ctx: Context, window: Window, filters: Filters | None = None
                               field="top")
     currency = ctx.config.currency
     minor = Minor(currency)
-    with ctx.store.read() as tx:
+    with collector_paused(), ctx.store.read() as tx:
         customers = {c["id"]: c for c in list_customers(tx, include_forgotten=True)}
         events, revenue = purchase_days(scan_purchases(tx, window.since, window.until),
                                          window.until, minor)

@@ -19,10 +19,17 @@ def _localise(text: str) -> str:
     return text
 
 
-def amount(value: Decimal | None, places: int = 2) -> str:
-    """``12 500,00`` / ``12,500.00``; an empty string for None."""
+def amount(value: Decimal | str | None, places: int = 2) -> str:
+    """``12 500,00`` / ``12,500.00``; an empty string for None. A stored amount (``"12500.00"``)
+    with ``places`` decimals is shown without going through Decimal (reports show thousands)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        head, dot, tail = value.partition(".")
+        if dot and len(tail) == places and head.lstrip("-").isdigit() and tail.isdigit():
+            sign = "-" if head.startswith("-") and (int(head[1:]) or int(tail)) else ""
+            return _localise(f"{sign}{int(head.lstrip('-')):,}.{tail}")
+        value = Decimal(value)
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)

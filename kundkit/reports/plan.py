@@ -105,7 +105,7 @@ def plan_report(ctx: Context, window: Window, filters: Filters | None = None) ->
     from kundkit.contribution import SaleLine, compute_results
     from kundkit.customers import list_customers
     from kundkit.plans import resolve_targets
-    from kundkit.reports.common import scan_purchases
+    from kundkit.reports.common import collector_paused, scan_purchases
     from kundkit.staff import all_staff
 
     filters = filters or Filters()
@@ -118,7 +118,7 @@ def plan_report(ctx: Context, window: Window, filters: Filters | None = None) ->
     counts: dict[str | None, int] = defaultdict(int)
     key_products: dict[str, dict[str, Any]] = {}
     lines = 0
-    with ctx.store.read() as tx:
+    with collector_paused(), ctx.store.read() as tx:
         customers = None
         if filters.active:
             customers = {c["id"] for c in list_customers(tx, include_forgotten=True)

@@ -152,7 +152,7 @@ def find_rising(ctx: Context, window: Window, filters: Filters | None = None, *,
     from kundkit.analytics.trends import terms
     from kundkit.customers import list_customers
     from kundkit.feedback import list_feedback
-    from kundkit.reports.common import scan_purchases
+    from kundkit.reports.common import collector_paused, scan_purchases
     from kundkit.reports.settings import report_settings
 
     settings = settings or report_settings(ctx)
@@ -166,7 +166,7 @@ def find_rising(ctx: Context, window: Window, filters: Filters | None = None, *,
             value=count), field="periods")
     months_list = month_windows(window.until, count)
     first_day = months_list[0].start
-    with ctx.store.read() as tx:
+    with collector_paused(), ctx.store.read() as tx:
         customers = {c["id"]: c for c in list_customers(tx, include_forgotten=True)}
         feedback = list_feedback(tx, include_done=True)
         sales: dict[str, dict[str, Any]] = {}
