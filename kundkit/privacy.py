@@ -91,7 +91,7 @@ def _phone_pattern(e164: str) -> str:
     number = phonenumbers.parse(e164)
     national = str(number.national_number)
     country = str(number.country_code)
-    trunk = r"\(?0\)?" + _SEP
+    trunk = r"(?:\(0\)|0)" + _SEP
     return (r"(?<!\d)(?:(?:\+|00)" + _SEP + _digits_pattern(country) + _SEP + r"(?:\(0\)" + _SEP + r")?|"
             + trunk + r")" + _digits_pattern(national) + r"(?!\d)")
 
