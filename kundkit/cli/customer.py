@@ -197,7 +197,7 @@ def customer_add(ctx: Context, force: bool, consent_how: str | None, **options: 
     \b
     Example:
       kundkit customer add --name "Bygg & Montage AB" --company --orgnr 556036-0793 \\
-          --email info@byggmontage.se --segment bygg --consent email
+          --email info@byggmontage.example --segment bygg --consent email
     """
     from kundkit.cli.prompt import ask_confirm
     from kundkit.customers import register_customer
