@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "kundkit" / "locale" / "sv" / "LC_MESSAGES"
 CATALOG = CATALOGS / "channels.po"
 FILES = [ROOT / "kundkit" / name for name in (
-    "consent.py", "interactions.py", "contacts.py", "sendouts.py", "plugins/channels.py",
+    "consent.py", "interactions.py", "contacts.py", "sendouts.py", "sendout_run.py",
+    "single_message.py", "plugins/channels.py",
     "cli/channel.py", "cli/news.py", "cli/contact.py")] + \
     sorted((ROOT / "kundkit" / "channels").glob("*.py"))
 COMMANDS = ("kundkit.cli.channel", "kundkit.cli.news", "kundkit.cli.contact")
