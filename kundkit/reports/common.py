@@ -182,6 +182,7 @@ class Minor:
         self.currency = find_currency(currency).code
         self.places = find_currency(currency).minor_units
         self._scale = Decimal(1).scaleb(-self.places)
+        self._zero = Decimal(0).scaleb(-self.places)
 
     def parse(self, text: str | None) -> int:
         """The stored amount ``"1234.50"`` as 123450."""
@@ -196,6 +197,8 @@ class Minor:
         """Minor units back to an amount (a Decimal of minor units is rounded half up first)."""
         if isinstance(units, Decimal):
             units = int(units.to_integral_value(ROUND_HALF_UP))
+        if not units:
+            return self._zero  # most costs of most customers are nothing; Decimals are immutable
         return Decimal(units).scaleb(-self.places)
 
     def text(self, units: int | Decimal) -> str:

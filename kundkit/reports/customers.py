@@ -248,6 +248,7 @@ def compute_economics(*, customers: Iterable[dict[str, Any]], purchases: Iterabl
         tally.cogs += cogs
     serving = _serving_costs(feedback, interactions, settings, window, minor)
     rows: list[CustomerEconomics] = []
+    last_in_window: dict[str, str] = {}
     for customer in customers:
         cid = customer["id"]
         tally = tallies.get(cid)
@@ -256,12 +257,16 @@ def compute_economics(*, customers: Iterable[dict[str, Any]], purchases: Iterabl
             continue
         tally = tally or _Tally()
         cost = cost or _ServingTally()
-        kept = {sid: day for sid, day in tally.sales.items() if sid not in tally.credited}
-        first = min(kept.values()) if kept else None
-        last = max(kept.values()) if kept else None
+        credited = tally.credited
+        kept = [day for sid, day in tally.sales.items() if sid not in credited] if credited \
+            else list(tally.sales.values())
+        first = min(kept) if kept else None
+        last = max(kept) if kept else None
         if first is None and cost.total == 0 and tally.revenue == 0:
             continue
-        purchases_in_window = sum(1 for sid in tally.sales_in_window if sid not in tally.credited)
+        bought = [tally.sales[sid] for sid in tally.sales_in_window if sid not in credited]
+        if bought:
+            last_in_window[cid] = max(bought)
         per_year = None
         if first is not None:
             start = max(date.fromisoformat(first), window.since or date.min)
@@ -271,7 +276,7 @@ def compute_economics(*, customers: Iterable[dict[str, Any]], purchases: Iterabl
             customer=cid, name=str(customer.get("name") or ""), segment=customer.get("segment"),
             manager=customer.get("manager"), first_purchase=first, last_purchase=last,
             tenure_days=(window.until - date.fromisoformat(first)).days if first else None,
-            purchases=purchases_in_window, revenue=minor.decimal(tally.revenue),
+            purchases=len(bought), revenue=minor.decimal(tally.revenue),
             revenue_per_year=per_year,
             revenue_by_year={year: minor.decimal(v) for year, v in sorted(tally.by_year.items())},
             costed_revenue=minor.decimal(tally.costed), cost_of_goods=minor.decimal(tally.cogs),
@@ -283,9 +288,6 @@ def compute_economics(*, customers: Iterable[dict[str, Any]], purchases: Iterabl
             last_12_months=minor.decimal(tally.last12), previous_12_months=minor.decimal(tally.prev12),
         ))
     active = [row for row in rows if row.purchases > 0]
-    last_in_window = {cid: max((tally.sales[sid] for sid in tally.sales_in_window
-                                if sid not in tally.credited), default=None)
-                      for cid, tally in tallies.items()}
     scores = rfm_scores(CustomerActivity(row.customer, date.fromisoformat(last_in_window[row.customer]),
                                          row.purchases, row.revenue)
                         for row in active)

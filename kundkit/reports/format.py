@@ -26,10 +26,15 @@ def amount(value: Decimal | str | None, places: int = 2) -> str:
         return ""
     if isinstance(value, str):
         head, dot, tail = value.partition(".")
-        if dot and len(tail) == places and head.lstrip("-").isdigit() and tail.isdigit():
-            sign = "-" if head.startswith("-") and (int(head[1:]) or int(tail)) else ""
-            return _localise(f"{sign}{int(head.lstrip('-')):,}.{tail}")
-        value = Decimal(value)
+        sign = ""
+        if head.startswith("-"):
+            sign, head = "-", head[1:]
+        if dot and len(tail) == places and head.isdigit() and tail.isdigit():
+            whole = int(head)
+            if not whole and not int(tail):
+                sign = ""
+            return _localise(f"{sign}{whole:,}.{tail}")
+        value = Decimal(sign + head + dot + tail)
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)

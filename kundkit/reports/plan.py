@@ -117,7 +117,6 @@ def plan_report(ctx: Context, window: Window, filters: Filters | None = None) ->
     groups: dict[tuple[str | None, str, bool], int] = defaultdict(int)
     counts: dict[str | None, int] = defaultdict(int)
     key_products: dict[str, dict[str, Any]] = {}
-    lines = 0
     with collector_paused(), ctx.store.read() as tx:
         customers = None
         if filters.active:
@@ -130,26 +129,27 @@ def plan_report(ctx: Context, window: Window, filters: Filters | None = None) ->
             if customers is not None and record["customer"] not in customers:
                 continue
             seller = record.get("seller")
+            counts[seller] += len(record["lines"])
             for line in record["lines"]:
                 text = line["net"]
                 net = seen.get(text)
                 if net is None:
                     net = seen[text] = minor.parse(text)
-                weight = line.get("weight")
-                weight = "1" if weight in (None, "") else str(weight)
-                locomotive = bool(line.get("locomotive"))
-                groups[(seller, weight, locomotive)] += net
-                counts[seller] += 1
-                lines += 1
-                if locomotive:
-                    product = key_products.setdefault(line["sku"], {
-                        "name": line.get("name") or "", "quantity": 0, "net": 0,
-                        "weighted": Decimal(0)})
-                    product["quantity"] += int(line.get("quantity") or 0)
-                    product["net"] += net
-                    product["weighted"] += Decimal(net) * Decimal(weight)
+                weight = line.get("weight") or "1"
+                if line.get("locomotive"):
+                    groups[(seller, weight, True)] += net
+                    product = key_products.get(line["sku"])
+                    if product is None:
+                        product = key_products[line["sku"]] = {
+                            "name": line.get("name") or "", "quantity": 0,
+                            "net": defaultdict(int)}
+                    product["quantity"] += line.get("quantity") or 0
+                    product["net"][weight] += net
+                else:
+                    groups[(seller, weight, False)] += net
+    lines = sum(counts.values())
     sums = [SaleLine(purchase="", date=window.until, seller=seller, sku="", net=minor.decimal(net),
-                     weight=Decimal(weight), locomotive=locomotive)
+                     weight=Decimal(str(weight)), locomotive=locomotive)
             for (seller, weight, locomotive), net in groups.items()]
     # The period is only carried along in the result; a --since/--until window has none.
     results = compute_results(window.period, sums, targets=targets, staff=staff,  # type: ignore[arg-type]
@@ -158,12 +158,14 @@ def plan_report(ctx: Context, window: Window, filters: Filters | None = None) ->
         row.lines = counts.get(row.staff, 0)
     locomotive_net = sum((minor.decimal(net) for (_s, _w, loco), net in groups.items() if loco),
                          Decimal(0))
-    locomotive_weighted = sum((minor.decimal(net) * Decimal(weight)
+    locomotive_weighted = sum((minor.decimal(net) * Decimal(str(weight))
                                for (_s, weight, loco), net in groups.items() if loco), Decimal(0))
     products = []
     for sku, data in key_products.items():
-        weighted = data["weighted"].scaleb(-minor.places)
-        products.append(KeyProduct(sku, data["name"], data["quantity"], minor.decimal(data["net"]),
+        weighted = sum((minor.decimal(net) * Decimal(str(weight))
+                        for weight, net in data["net"].items()), Decimal(0))
+        products.append(KeyProduct(sku, data["name"], data["quantity"],
+                                   minor.decimal(sum(data["net"].values())),
                                    weighted, ratio(weighted, results.weighted)
                                    if results.weighted > 0 else None))
     products.sort(key=lambda p: (-p.weighted, p.sku))
