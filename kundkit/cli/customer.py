@@ -77,7 +77,7 @@ def _lines(value: Any) -> str:
 
 def _summary_text(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_summary_text(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_summary_text(v)}" for k, v in value.items() if v not in (None, "", []))
     if isinstance(value, list):
         return str(len(value)) if value and isinstance(value[0], dict) else ", ".join(map(str, value))
     return "" if value is None else str(value)
