@@ -102,17 +102,17 @@ def test_per_manager_and_in_all(shop: Path) -> None:
     assert data["due_days"] == 7
     assert data["managers"] == [
         {"manager": "anna", "name": "Anna Lind", "sales": 3, "in_time": 1, "late": 0,
-         "not_done": 1, "pending": 1, "in_time_share": "0.5000"},
+         "not_done": 1, "pending": 1, "not_asked": 0, "in_time_share": "0.5000"},
         {"manager": "erik", "name": "Erik Ek", "sales": 2, "in_time": 0, "late": 1,
-         "not_done": 1, "pending": 0, "in_time_share": "0.0000"},
+         "not_done": 1, "pending": 0, "not_asked": 0, "in_time_share": "0.0000"},
     ]
     assert data["total"] == {"manager": None, "name": "Total", "sales": 5, "in_time": 1, "late": 1,
-                             "not_done": 2, "pending": 1, "in_time_share": "0.2500"}
+                             "not_done": 2, "pending": 1, "not_asked": 0, "in_time_share": "0.2500"}
     assert [(m["purchase"], m["outcome"]) for m in data["missed"]] == [
-        ("P1002", "late"), ("P1003", "not_done"), ("P1007", "not_done")]
-    assert data["missed"][0]["customer_name"] == "Beata Berg"
-    assert data["missed"][0]["due"] == "2026-09-17" and data["missed"][0]["done_at"].startswith(
-        "2026-09-20")
+        ("P1007", "not_done"), ("P1003", "not_done"), ("P1002", "late")]  # the latest first
+    late = data["missed"][2]
+    assert late["customer_name"] == "Beata Berg"
+    assert late["due"] == "2026-09-17" and late["done_at"].startswith("2026-09-20")
 
 
 def test_period_and_segment(shop: Path) -> None:
@@ -130,5 +130,17 @@ def test_table_shows_the_same_figures(shop: Path) -> None:
     assert "25.0 %" in text and "50.0 %" in text and "Late or not done" in text
     assert "P1007" in text and "not done" in text
     lines = run("report", "followups", "--format", "csv").stdout.splitlines()
-    assert lines == ["manager,name,sales,in_time,late,not_done,pending,in_time_share",
-                     "anna,Anna Lind,3,1,0,1,1,0.5000", "erik,Erik Ek,2,0,1,1,0,0.0000"]
+    assert lines == ["manager,name,sales,in_time,late,not_done,pending,not_asked,in_time_share",
+                     "anna,Anna Lind,3,1,0,1,1,0,0.5000", "erik,Erik Ek,2,0,1,1,0,0,0.0000"]
+
+
+def test_imported_history_was_never_asked(shop: Path) -> None:
+    (shop / "old.csv").write_text("order,date,customer,sku,quantity,unit_price,seller\n"
+                                  "A1,2026-08-03,K1002,VERK,1,1000.00,erik\n", encoding="utf-8")
+    run("purchase", "import", "old.csv")
+    data = report()
+    erik = data["managers"][1]
+    assert (erik["manager"], erik["sales"], erik["not_asked"], erik["not_done"]) == ("erik", 3, 1, 1)
+    assert data["total"]["in_time_share"] == "0.2500"          # still 1 of the 4 decided
+    assert "P1009" not in [m["purchase"] for m in data["missed"]]
+    assert any("never asked for a consultation" in note for note in data["notes"])

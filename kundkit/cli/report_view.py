@@ -298,12 +298,15 @@ def followups_columns() -> list[Column]:
         Column("late", "Late", "right", show=fmt.whole),
         Column("not_done", "Not done", "right", show=fmt.whole),
         Column("pending", "Pending", "right", show=fmt.whole),
+        Column("not_asked", "Not asked", "right", show=fmt.whole),
         Column("in_time_share", "Share in time", "right", show=pct),
         Column("bar", " "),
     ]
 
 
 def followups_text(report: Any, style: str) -> str:
+    from kundkit.reports.followups import MISSED_SHOWN
+
     data = report.as_dict()
     rows = [{**row, "bar": bar(row["in_time_share"], 1, 12) if row["in_time_share"] else ""}
             for row in data["managers"]]
@@ -317,8 +320,11 @@ def followups_text(report: Any, style: str) -> str:
                  if data["total"]["in_time_share"] else ""}
         out.append(table_text(rows + [total], followups_columns(), style))
     if data["missed"]:
-        out += ["", _("Late or not done")]
-        out.append(table_text(data["missed"], missed_columns(), style))
+        out += ["", _("Late or not done, latest first")]
+        out.append(table_text(data["missed"][:MISSED_SHOWN], missed_columns(), style))
+        if len(data["missed"]) > MISSED_SHOWN:
+            out.append(_("… and {count} more (--format json lists them all).").format(
+                count=fmt.whole(len(data["missed"]) - MISSED_SHOWN)))
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
@@ -335,7 +341,7 @@ def missed_columns() -> list[Column]:
 
 
 FOLLOWUP_CSV_KEYS = ["manager", "name", "sales", "in_time", "late", "not_done", "pending",
-                     "in_time_share"]
+                     "not_asked", "in_time_share"]
 
 
 def followups_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:

@@ -5,6 +5,10 @@ consultation task it created (:func:`kundkit.followup.followup_sales`): done *in
 day), done *late*, *not done* (cancelled, never created, or open past its due day), or *pending*
 (open and not yet due). Per manager (who was to consult), and in all. The share in time is of the
 decided ones: sales still pending are not yet a success or a failure.
+
+A sale that never asked for a consultation — history imported as invoiced, or sold while the
+follow-up was switched off — is *not asked*: counted, but neither a success nor a failure, so that
+years of history from before kundkit do not drown the months since.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from kundkit.reports.common import Filters, Window, ratio, ratio_text
 if TYPE_CHECKING:
     from kundkit.context import Context
 
-OUTCOMES = ("in_time", "late", "not_done", "pending")
+OUTCOMES = ("in_time", "late", "not_done", "pending", "not_asked")
+MISSED_SHOWN = 20
 
 
 @dataclass
@@ -31,10 +36,11 @@ class ManagerFollowups:
     late: int = 0
     not_done: int = 0
     pending: int = 0
+    not_asked: int = 0
 
     @property
     def decided(self) -> int:
-        return self.sales - self.pending
+        return self.in_time + self.late + self.not_done
 
     @property
     def in_time_share(self) -> Decimal | None:
@@ -43,7 +49,8 @@ class ManagerFollowups:
     def as_dict(self) -> dict[str, Any]:
         return {"manager": self.manager, "name": self.name, "sales": self.sales,
                 "in_time": self.in_time, "late": self.late, "not_done": self.not_done,
-                "pending": self.pending, "in_time_share": ratio_text(self.in_time_share)}
+                "pending": self.pending, "not_asked": self.not_asked,
+                "in_time_share": ratio_text(self.in_time_share)}
 
 
 @dataclass
@@ -53,7 +60,7 @@ class FollowupsReport:
     currency: str
     managers: list[ManagerFollowups]
     total: ManagerFollowups
-    missed: list[dict[str, Any]]   # the sales whose consultation was late or not done
+    missed: list[dict[str, Any]]   # the sales whose consultation was late or not done, latest first
     due_days: int
     notes: list[str] = field(default_factory=list)
 
@@ -68,14 +75,21 @@ def followups_report(ctx: Context, window: Window, filters: Filters | None = Non
     """``report followups`` from the store."""
     from kundkit.customers import list_customers
     from kundkit.followup import followup_sales, followup_settings
+    from kundkit.reports.common import collector_paused, scan_purchases
     from kundkit.staff import all_staff
 
     filters = filters or Filters()
-    with ctx.store.read() as tx:
+    with collector_paused(), ctx.store.read() as tx:
         customers = {c["id"]: c for c in list_customers(tx, include_forgotten=True)}
         names = {s["id"]: s.get("name") or "" for s in all_staff(tx)}
-    sales = [row for row in followup_sales(ctx, window.since, window.until)
-             if filters.keeps(customers.get(row["customer"]))]
+        # A sale records the consultations it asked for ("followups") when it is made live;
+        # history imported as invoiced has none.
+        unasked = {record["id"] for record in scan_purchases(tx, window.since, window.until)
+                   if record["kind"] == "sale" and "followups" not in record}
+    sales = []
+    for row in followup_sales(ctx, window.since, window.until):
+        if filters.keeps(customers.get(row["customer"])):
+            sales.append({**row, "outcome": "not_asked"} if row["purchase"] in unasked else row)
     per: dict[str | None, ManagerFollowups] = {}
     total = ManagerFollowups(None, _("Total"))
     for row in sales:
@@ -87,10 +101,15 @@ def followups_report(ctx: Context, window: Window, filters: Filters | None = Non
     managers = sorted(per.values(), key=lambda m: (m.manager is None, m.manager or ""))
     missed = [{**row, "customer_name": str((customers.get(row["customer"]) or {}).get("name") or "")}
               for row in sales if row["outcome"] in ("late", "not_done")]
+    missed.sort(key=lambda row: (row["date"], row["purchase"], row["sku"]), reverse=True)
     notes = []
     settings = followup_settings(ctx)
     if not settings.enabled:
         notes.append(_("The key-product follow-up is switched off in kundkit.yaml (followup.enabled)."))
+    if total.not_asked:
+        notes.append(_("Not asked: {count} key-product sales never asked for a consultation "
+                       "(history imported as invoiced, or sold while the follow-up was off).")
+                     .format(count=total.not_asked))
     return FollowupsReport(window=window, filters=filters, currency=ctx.config.currency,
                            managers=managers, total=total, missed=missed,
                            due_days=settings.due_days, notes=notes)

@@ -434,6 +434,7 @@ def followups_body(report: Any) -> str:
         (_("Late"), fmt.whole(total["late"]), ""),
         (_("Not done"), fmt.whole(total["not_done"]), ""),
         (_("Pending"), fmt.whole(total["pending"]), _("open, not yet due")),
+        (_("Not asked"), fmt.whole(total["not_asked"]), _("history, or follow-up off")),
     ])]
     shares = [(m["name"] or m["manager"] or _("(none)"), Decimal(m["in_time_share"]) * 100)
               for m in data["managers"] if m["in_time_share"] is not None]
@@ -448,19 +449,24 @@ def followups_body(report: Any) -> str:
                Col("in_time", _("In time"), True, fmt.whole), Col("late", _("Late"), True, fmt.whole),
                Col("not_done", _("Not done"), True, fmt.whole),
                Col("pending", _("Pending"), True, fmt.whole),
+               Col("not_asked", _("Not asked"), True, fmt.whole),
                Col("in_time_share", _("Share in time"), True, _pct), Col("meter", "", raw=True)]
     body.append(section(_("Per manager"), table(rows, columns, total={
         **total, "manager": _("Total"), "name": ""}, empty=_("No key-product sales in this period."))
         + f'<p class="method">{escape(_("A consultation is due {days} days after the sale.").format(days=data["due_days"]))}</p>'))
     if data["missed"]:
+        from kundkit.reports.followups import MISSED_SHOWN
+
         outcome = {"late": _("late"), "not_done": _("not done")}
-        body.append(section(_("Late or not done"), table(
+        more = len(data["missed"]) - MISSED_SHOWN
+        tail = f'<p class="meta">{escape(_("… and {count} more (--format json lists them all).").format(count=fmt.whole(more)))}</p>' if more > 0 else ""
+        body.append(section(_("Late or not done, latest first"), table(
             [{**m, "outcome": outcome.get(m["outcome"], m["outcome"]),
-              "done_at": (m["done_at"] or "")[:10]} for m in data["missed"]],
+              "done_at": (m["done_at"] or "")[:10]} for m in data["missed"][:MISSED_SHOWN]],
             [Col("purchase", _("Purchase")), Col("date", _("Date"), date=True),
              Col("customer", _("Customer")), Col("customer_name", _("Name")), Col("sku", _("SKU")),
              Col("manager", _("Manager")), Col("task", _("Task")), Col("due", _("Due"), date=True),
-             Col("done_at", _("Done"), date=True), Col("outcome", _("Outcome"))])))
+             Col("done_at", _("Done"), date=True), Col("outcome", _("Outcome"))]) + tail))
     body.append(notes(report.notes))
     return "\n".join(body)
 
