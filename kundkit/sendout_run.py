@@ -104,17 +104,17 @@ def claim(ctx: Context, plan: Plan) -> tuple[dict[str, Any], bool]:
 class Runner:
     """Drives the channel sessions of one run and writes what happened as it goes."""
 
-    def __init__(self, ctx: Context, sendout: dict[str, Any], channels: Mapping[str, Channel],
-                 progress: Progress | None, environ: Mapping[str, str] | None) -> None:
+    def __init__(self, ctx: Context, channels: Mapping[str, Channel], progress: Progress | None,
+                 environ: Mapping[str, str] | None) -> None:
         import os
 
         from kundkit.channels.contract import ChannelRun
 
         self.ctx = ctx
-        self.sendout = sendout
+        self.sendout: dict[str, Any] = {}
         self.channels = channels
         self.progress = progress
-        self.run = ChannelRun(config=ctx.config, now=ctx.now(), sendout=sendout["id"],
+        self.run = ChannelRun(config=ctx.config, now=ctx.now(),
                               environ=dict(os.environ if environ is None else environ))
         self.at = stamp(ctx)
         self.sessions: dict[str, ChannelSession] = {}
@@ -122,13 +122,31 @@ class Runner:
         self.held: dict[str, Item] = {}  # handed to a channel that delivers at close
         self.finished: list[Item] = []
 
-    def deliver(self, items: list[Item], skipped: list[Item]) -> list[Item]:
+    def open(self, names: set[str]) -> None:
+        """Open the session of each channel to be used (reading passwords and tokens)."""
+        try:
+            for name in sorted(names):
+                self.sessions[name] = self.channels[name].open(self.run)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        for session in self.sessions.values():
+            try:
+                session.abort()
+            except Exception:  # the first error is the one to report
+                pass
+
+    def deliver(self, sendout: dict[str, Any], items: list[Item], skipped: list[Item]
+                ) -> list[Item]:
+        """Send ``items`` through the open sessions as part of ``sendout``; record ``skipped``."""
+        self.sendout = sendout
+        self.run.sendout = sendout["id"]
         total, done = len(items), 0
         self.pending.extend(skipped)
         closed = False
         try:
-            for name in sorted({str(item.channel) for item in items}):
-                self.sessions[name] = self.channels[name].open(self.run)
             index = 0
             while index < len(items):
                 window = items[index:index + CHUNK]
@@ -154,11 +172,7 @@ class Runner:
             self._write(final=True)
         except BaseException as exc:
             if not closed:
-                for session in self.sessions.values():
-                    try:
-                        session.abort()
-                    except Exception:  # the first error is the one to report
-                        pass
+                self.abort()
             # Letters held back were never printed: they stay unsent, for the next run.
             self.held.clear()
             try:

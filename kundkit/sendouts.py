@@ -273,14 +273,20 @@ def run_plan(ctx: Context, plan: Plan, *, progress: Progress | None = None,
 
     to_send = [item for item in plan.items if item.status == SEND]
     skipped = [item for item in plan.items if item.status == SKIPPED]
-    channels = registered_channels(ctx)
-    sendout, new = claim(ctx, plan)
+    runner = Runner(ctx, registered_channels(ctx), progress, environ)
+    # The channels open before anything is recorded: a missing password or token stops the
+    # send-out here, leaving no trace of it.
+    runner.open({str(item.channel) for item in to_send})
+    try:
+        sendout, new = claim(ctx, plan)
+    except BaseException:
+        runner.abort()
+        raise
     # claim() may have found some of them served by a run that finished in between.
     to_send = [item for item in to_send if item.status == SEND]
     report = Report(sendout=sendout, new=new, already_sent=plan.count(SENT),
                     failed_earlier=plan.count(FAILED))
-    runner = Runner(ctx, sendout, channels, progress, environ)
-    report.items = runner.deliver(to_send, skipped)
+    report.items = runner.deliver(sendout, to_send, skipped)
     report.sendout = runner.sendout
     return report
 

@@ -123,11 +123,14 @@ def test_a_consent_withdrawn_after_the_failure_is_respected_by_retry(kk, gateway
     assert row["status"] == "skipped"
 
 
-def test_the_token_must_be_in_the_environment(kk, gateway: Gateway) -> None:
+def test_the_token_must_be_in_the_environment(kk, gateway: Gateway, business: Path) -> None:
     result = kk("news", "send", "--template", "news/december", "--segment", "privat", code=1)
     assert result.stderr.strip() == ("Error: The environment variable KUNDKIT_SMS_TOKEN is not "
                                      "set; it must hold the SMS gateway token")
     assert gateway.requests == []
+    # Stopped before anything was recorded: no send-out, nothing in anyone's history.
+    assert kk("news", "list", "--format", "json").stdout.strip() == "[]"
+    assert interactions(business) == []
 
 
 def test_channel_test_sms_refuses_a_fixed_line(kk, gateway: Gateway) -> None:

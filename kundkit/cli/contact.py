@@ -123,9 +123,14 @@ def _history_status(value: Any) -> str:
         str(value), str(value or ""))
 
 
+def _kind(value: Any) -> str:
+    return {"message": _("message"), "call": _("call"), "visit": _("visit"),
+            "guide": _("guide walk"), "note": _("note")}.get(str(value), str(value or ""))
+
+
 def history_columns() -> list[Column]:
     return [Column("at", "When", show=lambda v: str(v or "")[:16].replace("T", " ")),
-            Column("id", "ID"), Column("kind", "Kind"), Column("channel", "Channel"),
+            Column("id", "ID"), Column("kind", "Kind", show=_kind), Column("channel", "Channel"),
             Column("direction", "Direction", show=_direction), Column("subject", "Subject"),
             Column("status", "Status", show=_history_status), Column("note", "Note"),
             Column("by", "By")]
