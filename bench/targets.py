@@ -14,7 +14,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -329,8 +329,9 @@ class Bench:
         for thread in threads:
             thread.join()
         samples = [(kind, sample) for per in results for kind, sample in per]
-        failed = [f"{kind}: exit {smp.code}: {smp.stderr.strip().splitlines()[-1:] or ''}"
+        failed = [f"{kind}: exit {smp.code}: {(smp.stderr.strip().splitlines() or [''])[-1]}"
                   for kind, smp in samples if smp.code != 0]
+        reasons = Counter(failed)
         after_customers = self._customer_ids(folder)
         after_purchases = self._purchase_ids(folder)
         lost = (len(set(added["customers"]) - after_customers) + len(set(added["purchases"]) - after_purchases)
@@ -352,7 +353,7 @@ class Bench:
                            {"value": attempted, "unit": "commands", "label": "commands run",
                             "command": "counted afterwards with 'customer list' and 'purchase list "
                                        "--period 2026-11' (--format json)"},
-                           note="; ".join(failed[:5]))
+                           note="; ".join(f"{n} × {why}" for why, n in reasons.most_common()))
         p90_check = Check("7b", f"{s.workers} staff at once: 90th percentile of a command", "≤ 2 s", 2.0,
                           "max", {"value": round(p90, 3), "unit": "s", "label": "p90 of all commands",
                                   "command": f"{s.workers} × {s.rounds} × (customer add + purchase add)",
