@@ -125,3 +125,13 @@ def standing_text(standing: Any) -> str | None:
     if standing.next_level and standing.needed:
         parts.append(_("{level} with {needed}").format(level=standing.next_level, needed=standing.needed))
     return "; ".join(parts) or None
+
+
+@hookimpl
+def customer_data(ctx: Any, tx: Any, customer_id: str) -> dict[str, Any]:
+    """The customer's running totals (net per day, loyalty points); the purchases themselves are
+    given by the register's part of ``customer data``."""
+    from kundkit.purchase_store import TOTALS, bucket_of, number_of
+
+    found = tx.raw(TOTALS, bucket_of(customer_id)).get(str(number_of(customer_id, "K")))
+    return {TOTALS: [dict(found)] if found else []}
