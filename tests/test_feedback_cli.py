@@ -67,7 +67,7 @@ def test_list_show_and_formats(biz: Path, kk: Any) -> None:
        "2026-11-19 09:00")
     table = kk("feedback", "list").stdout.splitlines()
     assert table[0].split() == ["ID", "Customer", "Kind", "Category", "Priority", "Status",
-                                "Assignee", "Came", "in", "Next", "due"]
+                                "Handled", "by", "Came", "in", "Next", "due"]
     assert table[2].split() == ["F1001", "K1001", "complaint", "leverans", "normal", "new", "anna",
                                 "2026-11-20", "10:00", "2026-11-20", "14:00"]
     assert table[3].split() == ["F1002", "K1002", "suggestion", "service", "normal", "new", "erik",

@@ -45,7 +45,7 @@ def _due(row: dict[str, Any]) -> str:
 def _columns() -> list[Column]:
     return [Column("id", "ID"), Column("customer", "Customer"), Column("kind", "Kind", show=kind_label),
             Column("category", "Category"), Column("priority", "Priority"),
-            Column("status", "Status", show=status_label), Column("assignee", "Assignee"),
+            Column("status", "Status", show=status_label), Column("assignee", "Handled by"),
             Column("received_at", "Came in", show=moment), Column("due", "Next due")]
 
 
@@ -204,7 +204,7 @@ def feedback_show(ctx: Context, feedback_id: str, output_format: str, table_styl
                                     f"{compensation.get('currency', '')}".rstrip())
     fields = [Column("id", "ID"), Column("customer", "Customer"), Column("kind", "Kind", show=kind_label),
               Column("category", "Category"), Column("priority", "Priority"),
-              Column("status", "Status", show=status_label), Column("assignee", "Assignee"),
+              Column("status", "Status", show=status_label), Column("assignee", "Handled by"),
               Column("channel", "Came through"), Column("purchase", "Purchase"),
               Column("received_at", "Came in", show=moment), Column("text", "Text"),
               Column("first_response_at", "First response", show=moment),

@@ -105,6 +105,8 @@ def start_triggered(ctx: Context, event: str, record: dict[str, Any]) -> list[st
     disabled = disabled_workflows(ctx)
     started: list[str] = []
     for path in candidates:
+        if path.stem in disabled:
+            continue  # named after its file (validate says so otherwise): no need to parse it
         workflow, problems = validated_workflow(ctx, path)
         if workflow is None:
             ctx.warn(_("{event}: the workflow in {file} was not started: it has {n} problem(s) "
