@@ -94,6 +94,11 @@ def notes_text(notes: list[str]) -> str:
     return "".join(f"* {note}\n" for note in notes)
 
 
+def tidy(text: str) -> str:
+    """No spaces at the ends of lines (a bar pads itself to its width), one newline at the end."""
+    return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n")) + "\n"
+
+
 # -- customers ----------------------------------------------------------------------------------
 
 def customers_columns() -> list[Column]:
@@ -137,7 +142,7 @@ def customers_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 CUSTOMER_CSV_KEYS = [
@@ -213,7 +218,7 @@ def plan_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 PLAN_CSV_KEYS = ["staff", "name", "active", "lines", "net", "weighted", "locomotive_weighted",
@@ -271,7 +276,7 @@ def forecast_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 FORECAST_CSV_KEYS = ["customer", "name", "segment", "manager", "purchases", "repeat_purchases",
@@ -328,7 +333,7 @@ def followups_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 def missed_columns() -> list[Column]:
@@ -435,7 +440,7 @@ def feedback_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 def overdue_columns() -> list[Column]:
@@ -528,7 +533,7 @@ def trends_text(report: Any, style: str) -> str:
     text = "\n".join(out) + "\n"
     if report.notes:
         text += "\n" + notes_text(report.notes)
-    return text
+    return tidy(text)
 
 
 TRENDS_CSV_KEYS = ["source", "segment", "key", "latest", "expected", "rate_ratio", "new",

@@ -275,11 +275,11 @@ def customers_body(report: Any) -> str:
     serving_cols = [
         Col("customer", _("Customer")), Col("name", _("Name")), Col("manager", _("Manager")),
         Col("interactions", _("Contacts"), True, fmt.whole),
-        Col("interaction_cost", _("Cost"), True, _money),
+        Col("interaction_cost", _("Contact cost"), True, _money),
         Col("feedback_items", _("Feedback"), True, fmt.whole),
-        Col("feedback_cost", _("Cost"), True, _money),
+        Col("feedback_cost", _("Feedback cost"), True, _money),
         Col("compensations", _("Compensations"), True, fmt.whole),
-        Col("compensation_cost", _("Cost"), True, _money),
+        Col("compensation_cost", _("Compensation cost"), True, _money),
         Col("serving_cost", _("Serving"), True, _money),
     ]
     body.append(section(_("Cost of serving"), table(rows, serving_cols, total=total)))
