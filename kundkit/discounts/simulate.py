@@ -43,11 +43,13 @@ class SegmentEffect:
 class _Replay:
     """One setup's view of every customer's running totals during the replay."""
 
-    def __init__(self, name: str, setup: Setup) -> None:
-        self.name, self.setup = name, setup
+    def __init__(self, name: str, setup: Setup, voided: set[str]) -> None:
+        self.name, self.setup, self.voided = name, setup, voided
         self.daily: dict[str, dict[str, Decimal]] = {}
         self.state: dict[str, dict[str, Any]] = {}
-        self.nets: dict[str, tuple[str, Decimal, dict[str, Any]]] = {}  # purchase → (day, net, record)
+        # Only the sales that a credit note voids later are remembered (day, net, record), so that
+        # a replay of years of history does not hold every record twice.
+        self.nets: dict[str, tuple[str, Decimal, dict[str, Any]]] = {}
 
     def history(self, customer: str) -> Any:
         daily = self.daily.setdefault(customer, {})
@@ -62,7 +64,8 @@ class _Replay:
         cid = customer["id"]
         daily = self.daily.setdefault(cid, {})
         daily[record["date"]] = daily.get(record["date"], ZERO) + net
-        self.nets[record["id"]] = (record["date"], net, record)
+        if record["id"] in self.voided:
+            self.nets[record["id"]] = (record["date"], net, record)
         self._policies(customer, record, "on_purchase", purchase=record)
 
     def unbook(self, customer: dict[str, Any], credit: dict[str, Any]) -> None:
@@ -96,8 +99,11 @@ def _order(setup: Setup, record: dict[str, Any]) -> Order:
 
 
 def _repriced(setup: Setup, record: dict[str, Any], priced: Any) -> dict[str, Any]:
-    """The record as this setup would have written it (for the policies' own bookkeeping)."""
-    return {**record, "discount": priced.discount, "net": str(priced.net),
+    """The record as this setup would have written it, as far as the policies' own bookkeeping
+    reads it (the lines are the recorded ones)."""
+    return {"id": record["id"], "kind": "sale", "date": record["date"], "customer": record["customer"],
+            "seller": record.get("seller"), "lines": record["lines"], "gross": record["gross"],
+            "discount": priced.discount, "net": str(priced.net),
             "policies": [active.name for active in setup.policies]}
 
 
@@ -108,7 +114,8 @@ def simulate(tx: Transaction, setups: Mapping[str, Setup], first: date,
     from kundkit.purchase_store import iter_purchases
 
     customers = {record["id"]: record for record in tx.raw("customers").values()}
-    replays = [_Replay(name, setup) for name, setup in setups.items()]
+    voided = {r["credits"] for r in iter_purchases(tx, None, last) if r["kind"] == "credit"}
+    replays = [_Replay(name, setup, voided) for name, setup in setups.items()]
     effects: dict[str, SegmentEffect] = {}
     lo = first.isoformat()
     for record in iter_purchases(tx, None, last):
