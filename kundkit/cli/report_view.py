@@ -81,9 +81,9 @@ def heading(title: str, report: Any) -> str:
 
 
 def money(value: Any) -> str:
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
-    return fmt.amount(value if isinstance(value, str) else Decimal(str(value)))
+    return fmt.amount(value if isinstance(value, (str, Decimal)) else Decimal(str(value)))
 
 
 def pct(value: Any) -> str:
@@ -123,9 +123,17 @@ def customers_columns() -> list[Column]:
 
 
 def customers_text(report: Any, style: str) -> str:
-    rows = [row.as_dict() for row in report.rows]
-    totals = {key: (f"{value:f}" if isinstance(value, Decimal) else value)
-              for key, value in report.totals.items()}
+    # The table's cells straight from the rows (a big report has ten thousand): the same values
+    # as the JSON, without writing them out and reading them back.
+    rows: list[dict[str, Any]] = [{
+        "customer": r.customer, "name": r.name, "segment": r.segment,
+        "first_purchase": r.first_purchase, "last_purchase": r.last_purchase,
+        "tenure_days": r.tenure_days, "purchases": r.purchases, "revenue": r.revenue,
+        "revenue_per_year": r.revenue_per_year, "gross_margin": r.gross_margin,
+        "discounts": r.discounts, "serving_cost": r.serving_cost,
+        "net_contribution": r.net_contribution, "trend": r.trend, "rfm": r.rfm_code}
+        for r in report.rows]
+    totals = dict(report.totals)
     out = [heading(_("Customer economics"), report)]
     out.append(_("Amounts in {currency}; sorted by {sort}; {shown} of {count} customers.").format(
         currency=report.currency, sort=report.sort, shown=len(report.rows), count=report.customers))

@@ -35,6 +35,9 @@ def amount(value: Decimal | str | None, places: int = 2) -> str:
                 sign = ""
             return _localise(f"{sign}{whole:,}.{tail}")
         value = Decimal(sign + head + dot + tail)
+    if isinstance(value, Decimal) and value.as_tuple().exponent == -places:
+        # Already to the öre (every amount of a report is): no rounding to do.
+        return _localise(f"{value if value else abs(value):,.{places}f}")
     rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)
