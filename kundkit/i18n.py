@@ -71,6 +71,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a word whose translation depends on where it stands (``msgctxt`` in the .po):
+    ``pgettext("task", "Title")`` ≠ ``pgettext("document", "Title")`` in Swedish."""
+    return _translation.pgettext(context, message)
+
+
 def translator(language: str) -> _gettext.NullTranslations:
     """A catalog for one language, without changing the active one (for messages to customers)."""
     code = normalize_language(language) or DEFAULT_LANGUAGE

@@ -76,3 +76,20 @@ def test_translations_keep_their_placeholders(po) -> None:
             except ValueError:
                 wrong.append((msgid, s))
     assert not wrong, wrong
+
+
+def test_no_message_is_translated_two_ways_in_two_catalogs() -> None:
+    # All catalogs of a language are chained and the first that has a msgid wins, so one msgid
+    # with two translations would show one area's wording in the other's place.
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in catalogs():
+        language = po.parent.parent.name
+        for msgid, msgstr in parse_po(po.read_text(encoding="utf-8"), str(po)).items():
+            if not msgid:
+                continue
+            key = f"{language}:{msgid}"
+            if key in seen and seen[key][1] != msgstr:
+                clashes.append(f"{msgid!r}: {seen[key][0]} says {seen[key][1]!r}, {po.name} says {msgstr!r}")
+            seen.setdefault(key, (po.name, msgstr))
+    assert not clashes, "\n".join(clashes)

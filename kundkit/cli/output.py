@@ -113,7 +113,8 @@ def table_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], sty
             style=style, styles=", ".join(sorted(tabulate_formats))), param_hint="--fmt")
     body = [[(c.show(row.get(c.key)) if c.show else _shown(row.get(c.key))) for c in columns]
             for row in rows]
-    return tabulate(body, headers=[_(c.header) for c in columns], tablefmt=style,
+    # An empty msgid would fetch the catalog's header entry, so empty headers stay empty.
+    return tabulate(body, headers=[_(c.header) if c.header else "" for c in columns], tablefmt=style,
                     disable_numparse=True, colalign=[c.align for c in columns])
 
 
@@ -144,7 +145,7 @@ def render_record(record: Mapping[str, Any], fields: Sequence[Column], *, output
     elif output_format == "csv":
         write_csv([record], [f.key for f in fields], out)
     else:
-        rows = [{"field": _(f.header), "value": (f.show(record.get(f.key)) if f.show
+        rows = [{"field": _(f.header) if f.header else "", "value": (f.show(record.get(f.key)) if f.show
                                                   else _shown(record.get(f.key)))} for f in fields]
         out.write(table_text(rows, [Column("field", ""), Column("value", "")], table_style) + "\n")
 
