@@ -143,6 +143,10 @@ def followup_sales(ctx: Context, since: date | None, until: date | None) -> list
     today = ctx.today()
     with ctx.store.read() as tx:
         tasks = {record["id"]: record for record in tx.raw("tasks").values()}
+        # A consultation made for a sale afterwards (the workflow step purchase.follow-up) is not
+        # in the purchase's record, but its task names the purchase and the product.
+        by_sale = {(t["ref"].get("purchase"), t["ref"].get("sku")): t["id"] for t in tasks.values()
+                   if t.get("source") == SOURCE and isinstance(t.get("ref"), dict)}
         customers = tx.raw("customers")
         rows = []
         for record in iter_purchases(tx, since, until):
@@ -151,7 +155,7 @@ def followup_sales(ctx: Context, since: date | None, until: date | None) -> list
             entries = {entry["sku"]: entry for entry in record.get("followups") or []}
             for line in _key_products(record):
                 entry = entries.get(line["sku"], {})
-                task = tasks.get(entry.get("task") or "")
+                task = tasks.get(entry.get("task") or by_sale.get((record["id"], line["sku"])) or "")
                 manager = (task or {}).get("assignee") or entry.get("assignee")
                 if manager is None:
                     customer = customers.get(record["customer"][1:]) or {}

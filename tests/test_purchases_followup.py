@@ -128,3 +128,23 @@ def test_the_report_counts_consultations_in_time_late_not_at_all_and_pending(bus
     details = {r["purchase"]: r["outcome"] for r in followup_sales(ctx, None, None)}
     assert details == {in_time["id"]: "in_time", late["id"]: "late", never["id"]: "not_done",
                        pending["id"]: "pending"}
+
+
+def test_the_report_finds_a_consultation_made_for_a_sale_afterwards(business: Path) -> None:
+    from kundkit.followup import follow_up_purchase
+    from kundkit.purchases import get_purchase
+
+    populate(business)
+    set_section(business, "followup", {"due_days": 7})
+    ctx = context(business)
+    with ctx.store.transaction() as tx:
+        from kundkit.purchases import record_purchase
+
+        record = record_purchase(ctx, tx, PurchaseRequest("K1001", [parse_line("SAG-KAP:1", "SEK")],
+                                                          date=date(2026, 11, 18)), follow_up=False)
+    [row] = followup_sales(ctx, None, None)
+    assert row["task"] is None and row["outcome"] == "not_done"
+    with ctx.store.transaction() as tx:
+        [entry] = follow_up_purchase(ctx, tx, get_purchase(tx, record["id"]), get_customer(tx, "K1001"))
+    [row] = followup_sales(ctx, None, None)
+    assert row["task"] == entry["task"] and row["outcome"] == "pending"
