@@ -254,11 +254,11 @@ def forecast_text(report: Any, style: str) -> str:
               for name in ("r", "alpha", "a", "b")]
     out.append(table_text(fitted, [
         Column("name", "Parameter"),
-        Column("value", "Estimate", "right", show=lambda v: f"{v:.4g}"),
-        Column("error", "Std. error", "right", show=lambda v: "" if v is None else f"{v:.3g}")],
+        Column("value", "Estimate", "right", show=fmt.general),
+        Column("error", "Std. error", "right", show=lambda v: fmt.general(v, 3))],
         style))
     out.append(_("Log-likelihood {value}; {state}.").format(
-        value=f"{data['log_likelihood']:.2f}",
+        value=fmt.number(data["log_likelihood"], 2),
         state=_("converged") if data["converged"] else _("did not converge cleanly")))
     out.append(_("Expected purchases in the next {days} days: {total}; slipping away (P(active) "
                  "below {limit}): {slipping} of {count} customers.").format(

@@ -107,3 +107,8 @@ def significant(value: float | None, digits: int = 2) -> str:
     if value < 0.0001:
         return _localise("<0.0001")
     return _localise(f"{value:.{digits}g}")
+
+
+def general(value: float | None, digits: int = 4) -> str:
+    """A model parameter to ``digits`` significant digits: ``1.854``, ``1.3e-05`` (``1,854``)."""
+    return "" if value is None else _localise(f"{value:.{digits}g}")

@@ -389,14 +389,13 @@ def forecast_body(report: Any) -> str:
             title=_("Slipping away: P(active)"),
             format_value=lambda v: fmt.percent(Decimal(str(v)) / 100, 0), width=820)))
     errors = data["standard_errors"] or {}
-    params = [{"name": name, "value": f"{data['parameters'][name]:.4g}",
-               "error": "" if errors.get(name) is None else f"{errors[name]:.3g}"}
-              for name in ("r", "alpha", "a", "b")]
+    params = [{"name": name, "value": fmt.general(data["parameters"][name]),
+               "error": fmt.general(errors.get(name), 3)} for name in ("r", "alpha", "a", "b")]
     method = _("The BG/NBD model (Fader, Hardie & Lee 2005) fitted by maximum likelihood to "
                "{customers} customers' purchase days, time in units of {unit} days. Log-likelihood "
                "{value}; {state}.").format(
         customers=fmt.whole(data["fitted_customers"]), unit=data["unit_days"],
-        value=f"{data['log_likelihood']:.2f}",
+        value=fmt.number(data["log_likelihood"], 2),
         state=_("converged") if data["converged"] else _("did not converge cleanly"))
     body.append(section(_("The fitted model"), table(params, [
         Col("name", _("Parameter")), Col("value", _("Estimate"), True),
