@@ -201,3 +201,19 @@ def test_swedish(shop: Path, kk_process: Any) -> None:
     assert "4 % segmentsrabatt för kunder i segmentet 'offentlig'" in shown
     error = kk_process("purchase", "void", "P1001", "--reason", " ", env={"KUNDKIT_LANG": "sv"}, code=1)
     assert error.stderr.strip() == "Fel: --reason: ange varför köpet makuleras"
+
+
+def test_at_a_terminal_the_customer_is_offered_to_redeem_points(business: Path, kk: Any) -> None:
+    populate(business)
+    set_section(business, "discounts", {"policies": {"points": {
+        "earn_every": 10, "point_value": "1.00", "min_redeem": 10, "max_share": 50}}})
+    kk("purchase", "add", "--customer", "K1002", "--line", "SKRUV-100:10:100", "--date", "2026-11-01")
+    with keys("y" + "y"):
+        result = kk("purchase", "add", "--customer", "K1002", "--line", "SKRUV-100:1:80",
+                    "--format", "json", env=PROMPTS)
+    record = json.loads(result.stdout)
+    assert record["discount"]["policy"] == "points" and record["discount"]["amount"] == "40.00"
+    assert "Why: 40 loyalty points redeemed, worth SEK 40.00 (100 points available)" in result.stderr
+    declined = json.loads(kk("purchase", "add", "--customer", "K1002", "--line", "SKRUV-100:1:80",
+                             "--no-redeem-points", "--format", "json").stdout)
+    assert declined["discount"] is None
