@@ -434,6 +434,7 @@ def test_a_dry_run_stores_nothing_and_sends_nothing(biz: Path) -> None:
                                               "detail": None, "interaction": None}
     assert run["steps"]["task"]["output"]["title"] == "Call K1004"
     assert any("would wait" in entry["message"] for entry in run["log"])
+    assert any(entry["message"] == "would fire customer_created" for entry in run["log"])
     assert len(all_records(biz, "customers")) == 3
     assert all_records(biz, "tasks") == [] and all_records(biz, "workflow_runs") == []
     assert not (biz / "outbox").exists()

@@ -224,6 +224,9 @@ class Engine:
                         # A dry run shows the whole way through, so it does not stop to wait.
                         call.note(_("would wait: {message}").format(message=outcome.message))
                         outcome = Outcome("done")
+                    if self.dry_run and call is not None:
+                        for event, _kwargs in call.events:
+                            call.note(_("would fire {event}").format(event=event))
                     record = self._apply(workflow, record, step, outcome, call)
                     self._save(tx, record)
                     events = list(call.events) if call is not None else []
@@ -231,8 +234,9 @@ class Engine:
             raise
         except Exception as exc:  # noqa: BLE001 - a step's failure is the run's business, not a crash
             return self._failed(workflow, record, step, exc)
-        for event, kwargs in events:
-            self._emit(event, kwargs)
+        if not self.dry_run:
+            for event, kwargs in events:
+                self._emit(event, kwargs)
         return record
 
     def _prepare(self, workflow: Workflow, record: dict[str, Any], step: Step,
