@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from kundkit.errors import Conflict, KundkitError, UsageError
 from kundkit.i18n import _
 from kundkit.idtable import stamp
-from kundkit.workflows.model import GOTO, Step, Workflow, pick_text, workflow_from_data
+from kundkit.workflows.model import GOTO, Step, Workflow, workflow_from_data
 from kundkit.workflows.runs import (ACTIVE, get_run, insert_run, new_run_id, runner_alive, save_run,
                                     shown_status)
 from kundkit.workflows.steptypes import Asker, End, StepCall, Wait
@@ -552,10 +552,6 @@ def due_runs(ctx: Context) -> list[str]:
                     and waiting.get("until") and datetime.fromisoformat(waiting["until"]) <= now:
                 out.append(record["id"])
     return out
-
-
-def workflow_description(workflow: Workflow, language: str) -> str:
-    return pick_text(workflow.description, language)
 
 
 __all__ = ["ACTIVE_WORKFLOWS", "Engine", "cancel_run", "due_runs", "plain", "runner_alive"]
