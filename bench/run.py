@@ -139,12 +139,13 @@ def _value(part: dict[str, Any] | None) -> str:
 
 def table(result: dict[str, Any]) -> str:
     """The results as a plain-text table: each figure with its reference, ratio, goal and verdict."""
-    rows = [("#", "what", "figure", "reference", "ratio", "goal", "result")]
+    rows = [("#", "what", "figure", "reference", "ratio", "per round", "goal", "result")]
     for check in result["targets"]:
         ref = check["reference"]
         ref_text = f"{_value(ref)} ({ref['label']})" if ref and ref.get("value") is not None else "-"
         rows.append((check["target"], check["title"], _value(check["figure"]), ref_text,
                      f"{check['ratio']:.2f}×" if check["ratio"] is not None else "",
+                     f"{check['paired_ratio']:.2f}×" if check.get("paired_ratio") is not None else "",
                      check["goal"]["text"], check["status"]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
@@ -156,6 +157,8 @@ def table(result: dict[str, Any]) -> str:
             lines.append(f"  {check['target']}: measured: {check['figure']['command']}")
     for note in result["notes"]:
         lines.append(f"  note: {note}")
+    lines.append("  ratio: of the medians (the verdict); per round: the median of the ratios within each "
+                 "round, steadier when the machine is busy")
     return "\n".join(lines)
 
 
