@@ -113,8 +113,10 @@ def table_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], sty
             style=style, styles=", ".join(sorted(tabulate_formats))), param_hint="--fmt")
     body = [[(c.show(row.get(c.key)) if c.show else _shown(row.get(c.key))) for c in columns]
             for row in rows]
-    # An empty msgid would fetch the catalog's header entry, so empty headers stay empty.
-    return tabulate(body, headers=[_(c.header) if c.header else "" for c in columns], tablefmt=style,
+    # An empty msgid would fetch the catalog's header entry, so empty headers stay empty; a table
+    # with no headers at all gets no header line.
+    headers = [_(c.header) if c.header else "" for c in columns]
+    return tabulate(body, headers=headers if any(headers) else (), tablefmt=style,
                     disable_numparse=True, colalign=[c.align for c in columns])
 
 
