@@ -364,16 +364,15 @@ def followups_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
 # -- feedback -----------------------------------------------------------------------------------
 
 def kind_label(value: Any) -> str:
-    labels = {"complaint": _("complaint"), "claim": _("claim"), "suggestion": _("suggestion"),
-              "comment": _("comment")}
-    return labels.get(value, value) if value else _("(none)")
+    from kundkit.feedback import kind_label as label
+
+    return label(value) if value else _("(none)")
 
 
 def status_label(value: Any) -> str:
-    labels = {"new": _("new"), "acknowledged": _("acknowledged"), "in-progress": _("in progress"),
-              "waiting": _("waiting"), "resolved": _("resolved"), "closed": _("closed"),
-              "rejected": _("rejected")}
-    return labels.get(value, value) if value else _("(none)")
+    from kundkit.feedback import status_label as label
+
+    return label(value) if value else _("(none)")
 
 
 def seconds_text(value: Any) -> str:

@@ -490,7 +490,7 @@ def feedback_body(report: Any) -> str:
     first, resolution, sat = data["first_response"], data["resolution"], data["satisfaction"]
     body = [cards([
         (_("Received"), fmt.whole(data["items"]), _("items of feedback")),
-        (_("Open"), fmt.whole(data["open"]),
+        (_("Open items"), fmt.whole(data["open"]),
          _("{overdue} overdue").format(overdue=fmt.whole(len(data["overdue"])))),
         (_("Answered in time"), _pct(first["share_in_time"]) or "–",
          _("median {time}").format(time=seconds(first["median_seconds"]) or "–")),
