@@ -138,8 +138,10 @@ def open_tasks(tx: Transaction, customer: str | None = None, assignee: str | Non
 
 def _finish(ctx: Context, tx: Transaction, task_id: str, status: str, note: str | None) -> dict[str, Any]:
     task = get_task(tx, task_id)
+    if task["status"] == "done":
+        raise Conflict(_("task {id} is already done").format(id=task["id"]))
     if task["status"] != "open":
-        raise Conflict(_("task {id} is already {status}").format(id=task["id"], status=_(task["status"])))
+        raise Conflict(_("task {id} was cancelled").format(id=task["id"]))
     task.update(status=status, done_at=stamp(ctx), done_by=ctx.actor)
     if note:
         task["note"] = note if not task.get("note") else f"{task['note']}\n{note}"

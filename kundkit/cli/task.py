@@ -27,7 +27,7 @@ def _source(value: object) -> str:
 
 
 def _status(value: object) -> str:
-    return {"open": _("open"), "done": _("done"), "cancelled": _("cancelled")}.get(str(value), str(value))
+    return {"open": _("To do"), "done": _("Done"), "cancelled": _("Cancelled")}.get(str(value), str(value))
 
 
 def _columns() -> list[Column]:
