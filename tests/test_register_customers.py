@@ -185,3 +185,31 @@ def test_swedish_messages_and_help(kk_process: Any) -> None:
     assert "Organisationsnummer (NNNNNN-NNNN), för ett företag." in help_text
     listing = kk_process("customer", "list", env={"KUNDKIT_LANG": "sv"})
     assert listing.stderr == "Inga kunder.\n"
+
+
+EVENT_PLUGIN = '''
+from kundkit import hookimpl
+
+
+@hookimpl
+def customer_created(ctx, customer):
+    # Called after the commit: a new transaction already sees the customer.
+    from kundkit.customers import get_customer
+
+    with ctx.store.read() as tx:
+        stored = get_customer(tx, customer["id"])
+    with open(ctx.config.resolve("created.log"), "a", encoding="utf-8") as fh:
+        fh.write(f"{stored['id']} {stored['name']}\\n")
+'''
+
+
+def test_customer_created_fires_after_the_commit(shop: Path, kk: Any) -> None:
+    (shop / "plugins").mkdir(exist_ok=True)
+    (shop / "plugins" / "events.py").write_text(EVENT_PLUGIN, encoding="utf-8")
+    config = shop / "kundkit.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "plugins:\n  - plugins/\n", encoding="utf-8")
+    add(kk, "--name", "Åsa Öberg", "--person")
+    (shop / "many.csv").write_text("name,kind\nBo Ek,person\nLi Ek,person\n", encoding="utf-8")
+    kk("customer", "import", "many.csv")  # a migration: no events
+    kk("customer", "import", "many.csv", "--events", "--force")
+    assert (shop / "created.log").read_text(encoding="utf-8") == "K1001 Åsa Öberg\nK1004 Bo Ek\nK1005 Li Ek\n"
