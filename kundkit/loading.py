@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # (file stem, module, function, keyword arguments): in the order references need them.
 LOADERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("staff", "kundkit.staff", "import_staff", {}),
+    ("plans", "kundkit.plan_files", "import_plans", {}),
     ("products", "kundkit.product_files", "import_products", {}),
     ("customers", "kundkit.customer_files", "import_customers", {}),
     ("purchases", "kundkit.purchase_import", "import_purchases", {}),
@@ -67,7 +68,7 @@ def _has_data(ctx: Context) -> bool:
 
 
 def load_folder(ctx: Context, folder: Path, *, replace: bool = False,
-                started: Callable[[Path], None] | None = None) -> tuple[list[Loaded], Path | None]:
+                done: Callable[[Loaded], None] | None = None) -> tuple[list[Loaded], Path | None]:
     """Load every known file of ``folder``; returns what was loaded and the backup taken, if any."""
     from kundkit.dbtools import backup, restore
 
@@ -84,11 +85,11 @@ def load_folder(ctx: Context, folder: Path, *, replace: bool = False,
     loaded: list[Loaded] = []
     try:
         for path, function, kwargs in plan:
-            if started:
-                started(path)
             result = function(ctx, path, **kwargs)
             rows = getattr(result, "imported", None)
             loaded.append(Loaded(path, int(rows if rows is not None else getattr(result, "rows", 0))))
+            if done:
+                done(loaded[-1])
     except BaseException:
         if safety is not None:
             restore(store, safety, ctx.now())

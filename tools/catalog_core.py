@@ -190,13 +190,15 @@ CORE = {
         "säkerhetskopia tas först)",
     "Replace the data the store holds (a backup is taken first).":
         "Ersätt databasens innehåll (en säkerhetskopia tas först).",
-    "Load a business from a folder of files: staff, products, customers, purchases and feedback\n"
-    "(.csv or .json, named so), in that order, all or nothing.\n\n\x08\nExample:\n"
+    "Load a business from a folder of files: staff, plans, products, customers, purchases and\n"
+    "feedback (.csv or .json, named so), in that order, all or nothing.\n\n\x08\nExample:\n"
     "  kundkit db load examples --replace":
-        "Läs in ett företag från en mapp med filer: personal, produkter, kunder, köp och synpunkter\n"
-        "(.csv eller .json, med de namnen på engelska), i den ordningen, allt eller inget.\n\n"
+        "Läs in ett företag från en mapp med filer: personal, planer, produkter, kunder, köp och\n"
+        "synpunkter (.csv eller .json, med de engelska namnen), i den ordningen, allt eller inget.\n\n"
         "\x08\nExempel:\n  kundkit db load examples --replace",
-    "Loading {file} ...": "Läser in {file} ...",
+    "a target must be more than zero": "ett mål måste vara större än noll",
+    "a second target for the same period and person (first on line {line})":
+        "ett andra mål för samma period och person (det första på rad {line})",
     "{file}: {n} rows": "{file}: {n} rader",
     "The previous data is in {safety}": "Det tidigare innehållet finns i {safety}",
     "[OPTIONS]": "[FLAGGOR]",

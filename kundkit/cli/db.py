@@ -100,20 +100,18 @@ def db_upgrade(ctx: Context) -> None:
               help="Replace the data the store holds (a backup is taken first).")
 @pass_ctx
 def db_load(ctx: Context, folder: Path, replace: bool) -> None:
-    """Load a business from a folder of files: staff, products, customers, purchases and feedback
-    (.csv or .json, named so), in that order, all or nothing.
+    """Load a business from a folder of files: staff, plans, products, customers, purchases and
+    feedback (.csv or .json, named so), in that order, all or nothing.
 
     \b
     Example:
       kundkit db load examples --replace
     """
-    from kundkit.loading import load_folder
+    from kundkit.loading import Loaded, load_folder
 
-    def started(path: Path) -> None:
-        click.echo(_("Loading {file} ...").format(file=path), err=True)
-
-    loaded, safety = load_folder(ctx, folder, replace=replace, started=started)
-    for item in loaded:
+    def done(item: Loaded) -> None:
         click.echo(_("{file}: {n} rows").format(file=item.file, n=item.rows), err=True)
+
+    _loaded, safety = load_folder(ctx, folder, replace=replace, done=done)
     if safety is not None:
         click.echo(_("The previous data is in {safety}").format(safety=safety), err=True)

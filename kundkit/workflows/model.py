@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kundkit.errors import NotFound, Problem, ProblemsError
-from kundkit.i18n import _
+from kundkit.i18n import _, pgettext
 
 if TYPE_CHECKING:
     from kundkit.context import Context
@@ -253,7 +253,7 @@ def find_workflow_file(ctx: Context, name: str) -> Path:
             continue
     known = [p.stem for p in workflow_files(folder)]
     raise NotFound(_("no workflow '{name}' in {folder} (there are: {known})").format(
-        name=name, folder=display_path(folder), known=", ".join(known) or _("none")))
+        name=name, folder=display_path(folder), known=", ".join(known) or pgettext("list", "none")))
 
 
 def load_workflow(ctx: Context, name_or_path: str | Path) -> Workflow:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kundkit.errors import MissingValue, UsageError, ValidationError
-from kundkit.i18n import _
+from kundkit.i18n import _, pgettext
 from kundkit.workflows.model import InputSpec, Workflow, pick_text
 from kundkit.workflows.steptypes import Asker, Question
 
@@ -38,7 +38,7 @@ def split_given(workflow: Workflow, given: Mapping[str, Any]) -> tuple[dict[str,
     if unknown:
         known = sorted(set(workflow.inputs) | asks)
         raise UsageError(_("workflow '{workflow}' has no input '{name}' (inputs: {known})").format(
-            workflow=workflow.name, name=unknown[0], known=", ".join(known) or _("none")))
+            workflow=workflow.name, name=unknown[0], known=", ".join(known) or pgettext("list", "none")))
     return ({k: v for k, v in given.items() if k in workflow.inputs},
             {k: v for k, v in given.items() if k not in workflow.inputs})
 
