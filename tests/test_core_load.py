@@ -52,3 +52,23 @@ def test_unknown_files_are_refused_before_anything_changes(kk: Any, business: Pa
     result = kk("db", "load", str(folder), code=1)
     assert "does not know what to load from kunder.csv" in result.stderr
     assert not (business / "data" / "staff.json").exists()
+
+
+def test_plans_file_is_checked_row_by_row_and_loaded_whole(kk: Any, business: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(business / "examples" / "staff.csv", folder / "staff.csv")
+    (folder / "plans.csv").write_text(
+        "period,staff,target\n2026-13,,100\n2026-11,nobody,100\n2026-11,anna,-5\n"
+        "2026-11,,500000\n2026-11,,400000\n", encoding="utf-8")
+    result = kk("db", "load", str(folder), code=1)
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[1] for line in lines if "plans.csv" in line] == ["2", "3", "4", "6"]
+    assert "first on line 5" in result.stderr
+    assert not (business / "data" / "plans.json").exists()
+    (folder / "plans.csv").write_text("period,staff,target\n2026-Q4,,1500000\n2026-11,,500000\n"
+                                      "2026-11,anna,120000\n", encoding="utf-8")
+    kk("db", "load", str(folder))
+    shown = json.loads(kk("plan", "show", "--period", "2026-11", "--format", "json").stdout)
+    text = json.dumps(shown)
+    assert "500000.00" in text and "120000.00" in text
