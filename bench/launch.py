@@ -1,4 +1,4 @@
-"""Starts one measured command and writes ``seconds peak_bytes exit_code`` to a file.
+"""Starts one measured command and writes ``seconds peak_bytes exit_code cpu_seconds`` to a file.
 
 Why a separate, small process: on Linux a child's peak memory (``ru_maxrss``) counts the memory of
 the process that started it, up to the moment it starts the command; the benchmark itself holds
@@ -25,7 +25,8 @@ def main() -> int:
     _pid, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - start
     with open(result, "w") as out:
-        out.write(f"{seconds!r} {usage.ru_maxrss * _UNIT} {os.waitstatus_to_exitcode(status)}\n")
+        cpu = usage.ru_utime + usage.ru_stime
+        out.write(f"{seconds!r} {usage.ru_maxrss * _UNIT} {os.waitstatus_to_exitcode(status)} {cpu!r}\n")
     return 0
 
 

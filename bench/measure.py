@@ -26,6 +26,7 @@ class Sample:
     code: int
     stderr: str = ""
     stdout: str = ""
+    cpu: float = 0.0      # user + system CPU seconds: less disturbed than wall time by a busy machine
 
 
 class CommandFailed(RuntimeError):
@@ -49,12 +50,12 @@ def run_once(argv: Sequence[str], *, cwd: Path, env: dict[str, str], capture: bo
         text = err.read().decode("utf-8", "replace")
         if launcher.returncode != 0:
             raise RuntimeError(f"the launcher failed on {' '.join(argv)}: {text[-2000:]}")
-        seconds, peak, code = result.read().split()
+        seconds, peak, code, cpu = result.read().split()
         output = ""
         if capture:
             out.seek(0)
             output = out.read().decode("utf-8", "replace")
-    sample = Sample(float(seconds), int(peak), int(code), text, output)
+    sample = Sample(float(seconds), int(peak), int(code), text, output, float(cpu))
     if check and sample.code != 0:
         raise CommandFailed(argv, sample)
     return sample
@@ -77,6 +78,10 @@ class Series:
         return statistics.median(self.times)
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
     def peak_bytes(self) -> int:
         return max(s.peak_bytes for s in self.samples)
 
@@ -84,6 +89,7 @@ class Series:
         return {"name": self.name, "argv": self.argv, "median_s": round(self.median, 4),
                 "min_s": round(min(self.times), 4), "max_s": round(max(self.times), 4),
                 "runs": len(self.samples), "peak_mb": round(self.peak_bytes / 2**20, 1),
+                "cpu_median_s": round(self.cpu_median, 4),
                 "times_s": [round(t, 4) for t in self.times]}
 
 

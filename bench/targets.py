@@ -51,6 +51,7 @@ class Check:
     reference: dict[str, Any] | None = None
     ratio: float | None = None
     paired_ratio: float | None = None   # the median of the per-round ratios
+    cpu_ratio: float | None = None      # the ratio of the median CPU times
     status: str = "ERROR"
     note: str = ""
 
@@ -67,6 +68,8 @@ class Check:
             mine, theirs = self.figure.get("times_s"), self.reference.get("times_s")
             if mine and theirs and len(mine) == len(theirs):
                 self.paired_ratio = round(statistics.median(a / b for a, b in zip(mine, theirs)), 2)
+            if self.figure.get("cpu_s") and self.reference.get("cpu_s"):
+                self.cpu_ratio = round(self.figure["cpu_s"] / self.reference["cpu_s"], 2)
         else:
             self.status = "PASS" if self.figure["value"] <= self.limit else "MISS"
         return self
@@ -74,6 +77,7 @@ class Check:
     def as_dict(self) -> dict[str, Any]:
         return {"target": self.target, "title": self.title, "figure": self.figure,
                 "reference": self.reference, "ratio": self.ratio, "paired_ratio": self.paired_ratio,
+                "cpu_ratio": self.cpu_ratio,
                 "goal": {"text": self.goal, "limit": self.limit, "kind": self.kind},
                 "status": self.status, "note": self.note}
 
@@ -82,7 +86,8 @@ def seconds(series: Series, command: str | None = None) -> dict[str, Any]:
     """A timing figure: the median of the series, and where it comes from."""
     return {"value": round(series.median, 4), "unit": "s", "label": series.name,
             "command": command or " ".join(_short(a) for a in series.argv), "runs": len(series.samples),
-            "peak_mb": round(series.peak_bytes / MB, 1), "times_s": [round(t, 4) for t in series.times]}
+            "peak_mb": round(series.peak_bytes / MB, 1), "times_s": [round(t, 4) for t in series.times],
+            "cpu_s": round(series.cpu_median, 4)}
 
 
 def _count(n: int) -> str:

@@ -84,7 +84,7 @@ def test_tiny_run_reports_every_target(tmp_path: Path) -> None:
     checks = data["targets"]
     assert {c["target"][0] for c in checks} == set("1234567")
     for check in checks:
-        assert {"figure", "reference", "goal", "status", "ratio", "paired_ratio"} <= set(check), check["target"]
+        assert {"figure", "reference", "goal", "status", "ratio", "paired_ratio", "cpu_ratio"} <= set(check), check["target"]
         assert check["goal"]["text"] and check["goal"]["limit"] is not None
         assert check["status"] in ("PASS", "MISS", "NOT BUILT"), (check["target"], check["note"])
         if check["status"] == "NOT BUILT":
