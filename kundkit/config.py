@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -180,25 +181,32 @@ def _cache_file(config: Config) -> Path:
 
 
 def validate_config(config: Config, sections: dict[str, dict[str, Any]],
-                    checks: list[Problem] | None = None) -> None:
-    """Raise :class:`ConfigProblems` listing every problem, or return if the file is valid."""
+                    checks: list[Problem] | Callable[[], list[Problem]] | None = None,
+                    fingerprint: str = "") -> None:
+    """Raise :class:`ConfigProblems` listing every problem, or return if the file is valid.
+
+    ``checks`` are the plugins' semantic checks, or a function giving them, called only when this
+    configuration (its text, the schema and ``fingerprint`` — the loaded plugins and versions) has
+    not been validated before.
+    """
     schema = config_schema(sections)
     text = getattr(config, "_text", "")
-    digest = hashlib.sha256((text + json.dumps(schema, sort_keys=True, default=str)).encode()).hexdigest()
+    digest = hashlib.sha256((text + fingerprint + json.dumps(schema, sort_keys=True, default=str))
+                            .encode()).hexdigest()
     cache = _cache_file(config)
     try:
         cached = cache.read_text() == digest
     except OSError:
         cached = False
-    problems: list[Problem] = []
-    if not cached:
-        from kundkit.schemacheck import validate
+    if cached:
+        return
+    from kundkit.schemacheck import validate
 
-        problems = validate(config.doc, schema)
-    problems += checks or []
+    problems = validate(config.doc, schema)
+    problems += (checks() if callable(checks) else checks) or []
     if problems:
         raise ConfigProblems(problems)
-    if not cached and config.store_path.is_dir():
+    if config.store_path.is_dir():
         try:
             cache.write_text(digest)
         except OSError:

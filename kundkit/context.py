@@ -60,10 +60,20 @@ class Context:
         from kundkit.config import validate_config
 
         config = self.raw_config
-        checks = []
-        for result in self.plugins.hook.check_config(config=config):
-            checks.extend(result or [])
-        validate_config(config, self.plugins.config_sections(), checks)
+        plugins = self.plugins
+
+        def checks() -> list[Any]:
+            found: list[Any] = []
+            for result in plugins.hook.check_config(config=config):
+                found.extend(result or [])
+            return found
+
+        # A local plugin file changes without a new version: its modification time counts too.
+        fingerprint = ";".join(
+            f"{i.name}={i.version}@{i.location}"
+            + (f":{os.stat(i.location).st_mtime_ns}" if i.source == "local" and os.path.exists(i.location) else "")
+            for i in plugins.infos.values())
+        validate_config(config, plugins.config_sections(), checks, fingerprint)
         return config
 
     # -- plugins ----------------------------------------------------------------------------------

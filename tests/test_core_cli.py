@@ -207,3 +207,21 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("KUNDKIT_")}
+
+
+def test_a_plugin_check_runs_again_when_its_file_changes(kk: Any, business: Path) -> None:
+    plugin = business / "strict.py"
+    plugin.write_text("from kundkit import hookimpl\n\n@hookimpl\ndef check_config(config):\n"
+                      "    return None\n")
+    config = business / "kundkit.yaml"
+    config.write_text(config.read_text() + "plugins:\n  - strict.py\n")
+    kk("db", "stats")
+    kk("db", "stats")  # validated once, then remembered
+    plugin.write_text("from kundkit import hookimpl\n\n@hookimpl\ndef check_config(config):\n"
+                      "    return [config.problem(('business', 'name'), 'business.name: too plain')]\n")
+    import os
+    import time
+
+    os.utime(plugin, (time.time() + 5, time.time() + 5))
+    result = kk("db", "stats", code=1)
+    assert result.stderr.strip() == "kundkit.yaml:5:9: business.name: too plain"
