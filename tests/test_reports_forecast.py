@@ -140,4 +140,4 @@ def test_without_numpy_and_scipy_the_report_says_how_to_install_them(
 
 def test_an_empty_history_is_explained(business: Path, kk: Any) -> None:
     result = kk("report", "forecast", code=1)
-    assert "There are no purchases" in result.stderr
+    assert "There are no purchases to forecast from (up to 2026-11-20)." in result.stderr

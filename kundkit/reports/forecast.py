@@ -144,7 +144,7 @@ def forecast_report(ctx: Context, window: Window, filters: Filters | None = None
         events, revenue = purchase_days(scan_purchases(tx, window.since, window.until),
                                          window.until, minor)
     if not events:
-        raise ValidationError(_("There are no purchases in {window} to forecast from.").format(
+        raise ValidationError(_("There are no purchases to forecast from ({window}).").format(
             window=window.label))
     unit = settings.unit_days
     histories = summarise(events, now=window.until, unit_days=unit)
