@@ -80,6 +80,81 @@ def _loads(raw: bytes) -> Any:
     return orjson.loads(raw)
 
 
+class _QueuedLock:
+    """An exclusive ``flock`` that waits in the kernel's queue instead of polling.
+
+    filelock polls every 50 ms, so under contention a waiter can lose round after round to
+    newcomers and time out while others get through; a blocking ``flock`` is woken as soon as the
+    lock is free. The blocking call runs in a helper thread so that the wait can time out; a wait
+    that timed out releases the lock at once if it gets it later.
+    """
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path = path
+        self.timeout = timeout
+        self.fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+        import threading
+
+        from filelock import Timeout
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.fd = fd
+            return
+        except BlockingIOError:
+            pass
+        except BaseException:
+            os.close(fd)
+            raise
+        guard = threading.Lock()
+        state = {"got": False, "abandoned": False}
+
+        def wait() -> None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                with guard:
+                    state["abandoned"] = True
+                os.close(fd)
+                return
+            with guard:
+                if state["abandoned"]:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    os.close(fd)
+                else:
+                    state["got"] = True
+
+        waiter = threading.Thread(target=wait, name="kundkit-store-lock", daemon=True)
+        waiter.start()
+        waiter.join(self.timeout if self.timeout >= 0 else None)
+        with guard:
+            if state["got"]:
+                self.fd = fd
+                return
+            state["abandoned"] = True
+        raise Timeout(str(self.path))
+
+    def release(self) -> None:
+        import fcntl
+
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+def _lock_for(path: Path, timeout: float) -> Any:
+    if os.name == "posix":
+        return _QueuedLock(path, timeout)
+    from filelock import FileLock  # Windows: the library's lock, which polls
+
+    return FileLock(str(path), timeout=timeout)
+
+
 class _MemoryStorage:
     """A TinyDB storage over a dict read once; the transaction writes it back at commit."""
 
@@ -113,7 +188,7 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        from filelock import FileLock, Timeout
+        from filelock import Timeout
 
         self.root.mkdir(parents=True, exist_ok=True)
         key = str(self.root.resolve())
@@ -122,7 +197,7 @@ class Store:
             # would overwrite the outer one's changes: pass the open transaction down instead.
             raise StoreError(f"nested transaction on the store {self.root}: pass the open "
                              "transaction to the function that needs it")
-        lock = FileLock(str(self.root / LOCK), timeout=self.lock_timeout)
+        lock = _lock_for(self.root / LOCK, self.lock_timeout)
         try:
             lock.acquire()
         except Timeout:
