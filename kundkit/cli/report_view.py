@@ -15,6 +15,10 @@ from kundkit.cli.output import Column
 from kundkit.cli.output import table_text as tabulated
 from kundkit.i18n import _
 from kundkit.reports import format as fmt
+from kundkit.reports import labels
+from kundkit.reports.labels import (
+    key_header, kind_label, p_text, source_title, status_label,
+)
 
 
 def table_text(rows: list[dict[str, Any]], columns: list[Column], style: str) -> str:
@@ -363,18 +367,6 @@ def followups_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
 
 # -- feedback -----------------------------------------------------------------------------------
 
-def kind_label(value: Any) -> str:
-    from kundkit.feedback import kind_label as label
-
-    return label(value) if value else _("(none)")
-
-
-def status_label(value: Any) -> str:
-    from kundkit.feedback import status_label as label
-
-    return label(value) if value else _("(none)")
-
-
 def seconds_text(value: Any) -> str:
     from datetime import timedelta
 
@@ -476,40 +468,8 @@ def feedback_csv(report: Any) -> tuple[list[dict[str, Any]], list[str]]:
 
 # -- trends -------------------------------------------------------------------------------------
 
-def source_title(source: str, latest: str) -> str:
-    titles = {"feedback": _("Feedback categories rising in {month}"),
-              "products": _("Product categories rising in {month}"),
-              "words": _("Words and phrases of feedback rising in {month}")}
-    return titles[source].format(month=latest)
-
-
-def key_label(source: str, key: str) -> str:
-    if source == "words":
-        return f"“{key}”"
-    return key or _("(none)")
-
-
 def trend_rows(report: Any, source: str) -> list[dict[str, Any]]:
-    rows = []
-    for trend in report.source(source).as_dict()["flagged"]:
-        counts = list(trend["counts"].values())
-        rows.append({**trend, "source": source, "label": key_label(source, trend["key"]),
-                     "segment_label": trend["segment"] or _("(none)"),
-                     "rise": rise_text(trend["rate_ratio"]),
-                     "spark": spark(counts), "evidence": " ".join(str(c) for c in counts)})
-    return rows
-
-
-def rise_text(value: Any) -> str:
-    return _("new") if value is None else fmt.number(Decimal(str(value)), 1) + "×"
-
-
-def p_text(value: Any) -> str:
-    return fmt.significant(value)
-
-
-def key_header(source: str) -> str:
-    return "Word or phrase" if source == "words" else "Category"
+    return [{**row, "spark": spark(row["counts_list"])} for row in labels.trend_rows(report, source)]
 
 
 def trend_columns(source: str) -> list[Column]:

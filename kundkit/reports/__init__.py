@@ -8,7 +8,12 @@
 - ``followups``: key-product sales and whether their consultation was done in time.
 - ``feedback``: how many complaints and suggestions came in, how fast they were answered.
 - ``trends``: what each segment is starting to buy and to complain about.
+- ``dashboard``: every report at once, for one page.
 - ``html``: the same figures as self-contained HTML pages, and the dashboard of them all.
+
+Shared by them: ``common`` (the window, the filters, exact amounts in öre, the scan of purchases),
+``settings`` (the ``reports:`` section of kundkit.yaml), ``format`` and ``labels`` (how figures and
+words read, the same in a terminal and on a page).
 
 Every report takes a :class:`~kundkit.reports.common.Window` (the period) and
 :class:`~kundkit.reports.common.Filters` (segment, manager) and returns a dataclass whose

@@ -480,7 +480,7 @@ def feedback_body(report: Any) -> str:
     from datetime import timedelta
 
     from kundkit.analytics.charts import svg_bar_chart
-    from kundkit.cli.report_view import kind_label, status_label
+    from kundkit.reports.labels import kind_label, status_label
 
     data = report.as_dict()
 
@@ -556,7 +556,7 @@ def feedback_page(ctx: Context, report: Any) -> str:
 
 def trends_body(report: Any) -> str:
     from kundkit.analytics.charts import svg_line_chart, svg_sparkline
-    from kundkit.cli.report_view import key_header, p_text, source_title, trend_rows
+    from kundkit.reports.labels import key_header, p_text, source_title, trend_rows
 
     labels = report.labels
     body = [cards([
