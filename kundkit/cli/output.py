@@ -149,7 +149,25 @@ def render_record(record: Mapping[str, Any], fields: Sequence[Column], *, output
     else:
         rows = [{"field": _(f.header) if f.header else "", "value": (f.show(record.get(f.key)) if f.show
                                                   else _shown(record.get(f.key)))} for f in fields]
-        out.write(table_text(rows, [Column("field", ""), Column("value", "")], table_style) + "\n")
+        plain = _plain_pairs(rows) if table_style == "plain" else None
+        out.write((plain if plain is not None else
+                   table_text(rows, [Column("field", ""), Column("value", "")], table_style)) + "\n")
+
+
+def _plain_pairs(rows: Sequence[Mapping[str, str]]) -> str | None:
+    """The two-column ``plain`` table exactly as tabulate draws it, without importing tabulate
+    (which costs a 'show' command more than the rest of its work); None when a cell needs
+    tabulate's care (several lines, or characters wider than one column)."""
+    import unicodedata
+
+    pairs = [(str(r["field"]).strip(), str(r["value"]).strip()) for r in rows]
+    for field_text, value in pairs:
+        for text in (field_text, value):
+            if "\n" in text or any(unicodedata.east_asian_width(c) in "WF" or unicodedata.combining(c)
+                                   for c in text if ord(c) > 0x2FF):
+                return None
+    width = max((len(f) for f, _v in pairs), default=0)
+    return "\n".join(f"{f.ljust(width)}  {v}".rstrip() for f, v in pairs)
 
 
 class Progress:
