@@ -81,7 +81,7 @@ def test_pictures_fall_back_to_ascii_where_blocks_cannot_be_printed(shop: Path) 
 def test_the_reports_speak_swedish(shop: Path) -> None:
     text = process(shop, "report", "customers", KUNDKIT_LANG="sv").stdout.decode("utf-8")
     assert "Kundlönsamhet · till och med 2026-11-20" in text
-    assert "Belopp i SEK; sorterat efter contribution; 3 av 3 kunder." in text
+    assert "Belopp i SEK; sorterat efter bidrag; 3 av 3 kunder." in text
     for figure in ("4 230,00", "2 171,52", "1 150,00", "-73 %", "Summa", "6 830,00"):
         assert figure in text
     plan = process(shop, "report", "plan", "--period", "2026-11", KUNDKIT_LANG="sv").stdout.decode()

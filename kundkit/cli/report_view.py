@@ -139,8 +139,16 @@ def customers_text(report: Any, style: str) -> str:
         for r in report.rows]
     totals = dict(report.totals)
     out = [heading(_("Customer economics"), report)]
+    # The sort key named as its column is headed, so the sentence reads in the report's language.
+    sort_headers = {"contribution": "Contribution", "revenue": "Revenue", "per-year": "Per year",
+                    "margin": "Margin", "discounts": "Discounts", "serving": "Serving", "trend": "YoY",
+                    "rfm": "RFM", "first": "First", "last": "Last", "tenure": "Years",
+                    "customer": "Customer", "name": "Name"}
+    sort_label = _(sort_headers[report.sort]) if report.sort in sort_headers else report.sort
+    if not any(c.isupper() for c in sort_label[1:]):  # "Bidrag" → "bidrag", but "YoY" and "RFM" stay
+        sort_label = sort_label.lower()
     out.append(_("Amounts in {currency}; sorted by {sort}; {shown} of {count} customers.").format(
-        currency=report.currency, sort=report.sort, shown=len(report.rows), count=report.customers))
+        currency=report.currency, sort=sort_label, shown=len(report.rows), count=report.customers))
     out.append("")
     if rows:
         rows.append({"customer": _("Total"), "name": "", "purchases": totals["purchases"],
