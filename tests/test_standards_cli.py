@@ -55,8 +55,10 @@ def customer(business: Path) -> str:
 def interactions(business: Path) -> list[dict[str, object]]:
     from kundkit.context import Context
 
+    from kundkit.interactions import customer_history
+
     with Context().store.read() as rx:
-        return list(rx.raw("interactions").values())
+        return [i for i in customer_history(rx, "K1001") if i.get("kind") == "guide"]
 
 
 # -- validate, schema ---------------------------------------------------------------------------
@@ -223,10 +225,10 @@ def test_guide_at_the_terminal_with_back_and_logged_as_an_interaction(
     # Prompts and a step's detail go to stderr, so that stdout keeps only the path.
     assert result.stderr.splitlines() == [
         "   Till exempel: Jag förstår att det är frustrerande när maskinen går sönder mitt i ett jobb.",
-        "Recorded as interaction I1 with customer K1001."]
+        "Recorded as interaction I1001 with customer K1001."]
     [logged] = interactions(business)
     assert {k: logged[k] for k in ("id", "customer", "channel", "kind", "at", "by")} == {
-        "id": "I1", "customer": "K1001", "channel": "in-person", "kind": "guide",
+        "id": "I1001", "customer": "K1001", "channel": "in-person", "kind": "guide",
         "at": "2026-11-20T10:00:00+01:00", "by": None}
     assert logged["note"] == ("service-standard/conflict: stay-calm → audience (Nej) → listen → "
                               "acknowledge → threat (Ja) → safety → escalated-safety")
