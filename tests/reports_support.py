@@ -9,6 +9,7 @@ the dates in the store are the dates of the story.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,8 @@ import yaml
 from kundkit.context import Context
 
 TZ = ZoneInfo("Europe/Stockholm")
+REPO = Path(__file__).resolve().parent.parent
+STAFF = [("anna", "Anna Lind"), ("erik", "Erik Ek")]
 
 PRODUCTS = [
     {"sku": "VERK", "name": "Verktygslåda", "category": "maskiner", "price": "1000.00",
@@ -78,25 +81,63 @@ def configure(business: Path) -> None:
     set_section(business, "reports", REPORTS)
 
 
+def new_shop(tmp_path_factory: Any, name: str, *, folders: bool = False) -> Path:
+    """An empty business with the repository's kundkit.yaml (and, with ``folders``, its standards
+    and workflows), for a module's fixture to build its story in."""
+    folder = tmp_path_factory.mktemp(name) / "shop"
+    folder.mkdir()
+    shutil.copy(REPO / "kundkit.yaml", folder / "kundkit.yaml")
+    for sub in ("standards", "workflows") if folders else ():
+        if (REPO / sub).is_dir():
+            shutil.copytree(REPO / sub, folder / sub)
+    return folder
+
+
+def copy_shop(built: Path, tmp_path: Path, monkeypatch: Any) -> Path:
+    """A test's own copy of a module's built business, as the current folder."""
+    folder = tmp_path / "shop"
+    shutil.copytree(built, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
+    """A kundkit command run in-process; its exit code must be ``code``."""
+    from click.testing import CliRunner
+
+    from kundkit.cli.app import cli
+
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+    assert result.exit_code == code, result.stdout + result.stderr
+    return result
+
+
+def add_people(ctx: Context, tx: Any, *, products: bool = True,
+               customers: int = len(CUSTOMERS)) -> None:
+    """Staff anna and erik, the products (unless not wanted) and the first ``customers``."""
+    from kundkit.customers import create_customer
+    from kundkit.products import create_product
+    from kundkit.staff import create_staff
+
+    for sid, name in STAFF:
+        create_staff(ctx, tx, staff_id=sid, name=name)
+    for product in PRODUCTS if products else ():
+        create_product(ctx, tx, product)
+    for customer in CUSTOMERS[:customers]:
+        create_customer(ctx, tx, dict(customer), force=True)
+
+
 def build(business: Path) -> None:
     """The whole story, from the first sale in December 2024 to November 2026."""
-    from kundkit.customers import create_customer
     from kundkit.feedback import create_feedback, resolve
     from kundkit.interactions import record_interaction
     from kundkit.plans import parse_period, set_plan
-    from kundkit.products import create_product
     from kundkit.purchases import PurchaseRequest, add_purchase, parse_line, void
-    from kundkit.staff import create_staff
 
     configure(business)
     ctx = at(business, "2024-12-01T09:00:00")
     with ctx.store.transaction() as tx:
-        for sid, name in (("anna", "Anna Lind"), ("erik", "Erik Ek")):
-            create_staff(ctx, tx, staff_id=sid, name=name)
-        for product in PRODUCTS:
-            create_product(ctx, tx, product)
-        for customer in CUSTOMERS:
-            create_customer(ctx, tx, dict(customer), force=True)
+        add_people(ctx, tx)
     for customer, day, seller, lines in SALES:
         # A sale without a seller is one the till recorded without anyone logged in.
         add_purchase(at(business, f"{day}T12:00:00", actor=seller), PurchaseRequest(

@@ -28,44 +28,26 @@ K1004 Dora Dahl: nothing, so not in the report.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import reports_support
+from reports_support import run
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hand") / "shop"
-    folder.mkdir()
-    shutil.copy(REPO / "kundkit.yaml", folder / "kundkit.yaml")
-    for sub in ("standards", "workflows"):
-        if (REPO / sub).is_dir():
-            shutil.copytree(REPO / sub, folder / sub)
+    folder = reports_support.new_shop(tmp_path_factory, "hand", folders=True)
     reports_support.build(folder)
     return folder
 
 
 @pytest.fixture
 def shop(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "shop"
-    shutil.copytree(built, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def run(*args: str, code: int = 0) -> Any:
-    from kundkit.cli.app import cli
-
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.stdout + result.stderr
-    return result
+    return reports_support.copy_shop(built, tmp_path, monkeypatch)
 
 
 def report(*args: str) -> dict[str, Any]:

@@ -16,17 +16,14 @@ resolution deadline. The report is made on 2026-11-20 10:00.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import reports_support
-from reports_support import at, set_section
+from reports_support import at, run, set_section
 
-REPO = Path(__file__).resolve().parent.parent
 FEEDBACK = {
     "categories": ["leverans", "kvalitet"],
     "deadlines": {"complaint": {"first_response": "4h", "resolution": "2d"},
@@ -37,21 +34,14 @@ FEEDBACK = {
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kundkit.customers import create_customer
     from kundkit.feedback import close, create_feedback, rate, resolve, respond, set_status
-    from kundkit.staff import create_staff
 
-    business = tmp_path_factory.mktemp("feedback") / "shop"
-    business.mkdir()
-    shutil.copy(REPO / "kundkit.yaml", business / "kundkit.yaml")
+    business = reports_support.new_shop(tmp_path_factory, "feedback")
     reports_support.configure(business)
     set_section(business, "feedback", FEEDBACK)
     ctx = at(business, "2026-09-01T09:00:00")
     with ctx.store.transaction() as tx:
-        for sid, name in (("anna", "Anna Lind"), ("erik", "Erik Ek")):
-            create_staff(ctx, tx, staff_id=sid, name=name)
-        for customer in reports_support.CUSTOMERS[:3]:
-            create_customer(ctx, tx, dict(customer), force=True)
+        reports_support.add_people(ctx, tx, products=False, customers=3)
 
     def step(moment: str, action: Any, *args: Any, **kwargs: Any) -> None:
         now = at(business, f"2026-{moment}:00")
@@ -87,18 +77,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shop(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "shop"
-    shutil.copytree(built, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def run(*args: str, code: int = 0) -> Any:
-    from kundkit.cli.app import cli
-
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.stdout + result.stderr
-    return result
+    return reports_support.copy_shop(built, tmp_path, monkeypatch)
 
 
 def report(*args: str) -> dict[str, Any]:

@@ -14,18 +14,15 @@ The story (consultation due 7 days after the sale; the report is made on 2026-11
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import reports_support
-from reports_support import at, set_section
+from reports_support import at, run, set_section
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 def sell(business: Path, day: str, customer: str, *lines: str) -> dict[str, Any]:
@@ -46,24 +43,14 @@ def finish(business: Path, moment: str, task: str, *, cancel: bool = False) -> N
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kundkit.customers import create_customer
-    from kundkit.products import create_product
     from kundkit.purchases import void
-    from kundkit.staff import create_staff
 
-    business = tmp_path_factory.mktemp("followups") / "shop"
-    business.mkdir()
-    shutil.copy(REPO / "kundkit.yaml", business / "kundkit.yaml")
+    business = reports_support.new_shop(tmp_path_factory, "followups")
     reports_support.configure(business)
     set_section(business, "followup", {"enabled": True, "due_days": 7})
     ctx = at(business, "2026-08-01T09:00:00")
     with ctx.store.transaction() as tx:
-        for sid, name in (("anna", "Anna Lind"), ("erik", "Erik Ek")):
-            create_staff(ctx, tx, staff_id=sid, name=name)
-        for product in reports_support.PRODUCTS:
-            create_product(ctx, tx, product)
-        for customer in reports_support.CUSTOMERS[:3]:
-            create_customer(ctx, tx, dict(customer), force=True)
+        reports_support.add_people(ctx, tx, customers=3)
     task = lambda record: record["followups"][0]["task"]  # noqa: E731
     finish(business, "2026-09-05T14:00:00", task(sell(business, "2026-09-01", "K1001", "VERK:1")))
     finish(business, "2026-09-20T09:00:00", task(sell(business, "2026-09-10", "K1002", "VERK:1")))
@@ -79,18 +66,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shop(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "shop"
-    shutil.copytree(built, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def run(*args: str, code: int = 0) -> Any:
-    from kundkit.cli.app import cli
-
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.stdout + result.stderr
-    return result
+    return reports_support.copy_shop(built, tmp_path, monkeypatch)
 
 
 def report(*args: str) -> dict[str, Any]:

@@ -4,17 +4,15 @@ nothing from the network; each report's own page likewise; Swedish when the busi
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import reports_support
+from reports_support import run
 
-REPO = Path(__file__).resolve().parent.parent
 REPORTS = ("plan", "customers", "forecast", "followups", "feedback", "trends")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr", "circle", "rect", "line", "polyline", "path", "stop"}
@@ -95,30 +93,14 @@ def figures(text: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("html") / "shop"
-    folder.mkdir()
-    shutil.copy(REPO / "kundkit.yaml", folder / "kundkit.yaml")
-    for sub in ("standards", "workflows"):
-        if (REPO / sub).is_dir():
-            shutil.copytree(REPO / sub, folder / sub)
+    folder = reports_support.new_shop(tmp_path_factory, "html", folders=True)
     reports_support.build(folder)
     return folder
 
 
 @pytest.fixture
 def shop(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "shop"
-    shutil.copytree(built, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def run(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Any:
-    from kundkit.cli.app import cli
-
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
-    assert result.exit_code == code, result.stdout + result.stderr
-    return result
+    return reports_support.copy_shop(built, tmp_path, monkeypatch)
 
 
 def test_the_dashboard_has_every_figure_of_every_table_and_needs_no_network(shop: Path) -> None:

@@ -5,44 +5,28 @@ reports speak Swedish."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import reports_support
+from reports_support import run
 
-REPO = Path(__file__).resolve().parent.parent
 REPORTS = ("plan", "customers", "followups", "feedback", "trends")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("terminal") / "shop"
-    folder.mkdir()
-    shutil.copy(REPO / "kundkit.yaml", folder / "kundkit.yaml")
+    folder = reports_support.new_shop(tmp_path_factory, "terminal")
     reports_support.build(folder)
     return folder
 
 
 @pytest.fixture
 def shop(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "shop"
-    shutil.copytree(built, folder)
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def run(*args: str, code: int = 0) -> Any:
-    from kundkit.cli.app import cli
-
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.stdout + result.stderr
-    return result
+    return reports_support.copy_shop(built, tmp_path, monkeypatch)
 
 
 def process(shop: Path, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:

@@ -2,71 +2,23 @@
 
 from __future__ import annotations
 
-import re
-import shlex
-from dataclasses import dataclass
 from pathlib import Path
 
-from click.testing import CliRunner
+from tests.docs_replay import examples, page_text, read_page, replay, report
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "standards.md"
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
-FILE_MARK = re.compile(r"<!-- file: (\S+) -->\n$")
-
-
-@dataclass
-class Example:
-    command: str
-    expected: str
-
-
-def read_page() -> tuple[list[tuple[str, str] | Example], str]:
-    """Files to write and commands to run, in the order of the page."""
-    text = DOC.read_text(encoding="utf-8")
-    steps: list[tuple[str, str] | Example] = []
-    for match in FENCE.finditer(text):
-        language, body = match.group(1), match.group(2)
-        mark = FILE_MARK.search(text[:match.start()])
-        if mark and text[mark.end():match.start()] == "":
-            steps.append((mark.group(1), body))
-            continue
-        if language != "console":
-            continue
-        current: Example | None = None
-        for line in body.splitlines():
-            if line.startswith("$ "):
-                current = Example(line[2:], "")
-                steps.append(current)
-            elif current is not None:
-                current.expected += line + "\n"
-    return steps, text
+PAGE = "standards.md"
 
 
 def test_every_console_example_prints_what_the_page_shows(business: Path) -> None:
-    from kundkit.cli.app import cli
-
-    steps, _text = read_page()
-    examples = [s for s in steps if isinstance(s, Example)]
-    assert len(examples) >= 15
-    for step in steps:
-        if isinstance(step, tuple):
-            path = business / step[0]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(step[1], encoding="utf-8")
-            continue
-        words = shlex.split(step.command)
-        env = {}
-        while "=" in words[0]:
-            name, value = words.pop(0).split("=", 1)
-            env[name] = value
-        assert words[0] == "kundkit", step.command
-        result = CliRunner().invoke(cli, words[1:], env=env, catch_exceptions=False)
-        assert result.output == step.expected, f"$ {step.command}\n{result.output}"
+    steps = read_page(PAGE)
+    assert len(examples(steps)) >= 15
+    wrong = replay(steps, business)
+    assert not wrong, report(wrong)
 
 
 def test_every_command_of_the_group_has_a_heading() -> None:
     from kundkit.cli.standards import cli
 
-    _steps, text = read_page()
+    text = page_text(PAGE)
     for name in cli.commands:
         assert f"\n### {name}\n" in text, name
