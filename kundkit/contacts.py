@@ -92,11 +92,12 @@ def call_list(tx: Transaction, *, sendout: str | None = None, manager: str | Non
               include_called: bool = False) -> list[dict[str, Any]]:
     """The phone channel's call list, oldest first: one row per customer to call, with the
     number, the permanent manager and what to say."""
+    from kundkit.customers import customer_records
     from kundkit.idtable import number_of
     from kundkit.interactions import all_interactions
 
     staff = {str(r.get("id")): r for r in tx.raw("staff").values()}
-    customers = tx.raw("customers")
+    customers = customer_records(tx)
     rows: list[dict[str, Any]] = []
     for _partition, record in all_interactions(tx):
         if record.get("channel") != "phone" or record.get("kind") != "message" or \

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kundkit.customers import (FIELDS, FIRST_NUMBER, PREFIX, TABLE, check_customer_fields, field_check,
-                               filled_fields, list_customers, new_record, settings)
+                               filled_fields, insert_customers, list_customers, new_record, settings,
+                               stored_customer)
 from kundkit.duplicates import DuplicateFinder, describe_match
 from kundkit.i18n import _
-from kundkit.idtable import insert_many_numbered, make_id, number_of
+from kundkit.idtable import make_id, number_of
 from kundkit.importing import ImportResult, Row, RowProblems, import_rows, rows_to_csv
 from kundkit.managers import ManagerPicker
 
@@ -90,7 +91,7 @@ class _CustomerRows:
             number = number_of(str(values["id"]), PREFIX)
             if number is None or not str(values["id"]).strip()[:1].isalpha():
                 problems.add("id", _("{value!r} is not a customer id (K1042)").format(value=values["id"]))
-            elif str(number) in tx.raw(TABLE) or number in self.ids:
+            elif stored_customer(tx, make_id(PREFIX, number)) is not None or number in self.ids:
                 problems.add("id", _("customer {id} already exists").format(id=make_id(PREFIX, number)))
             else:
                 self.ids.add(number)
@@ -136,7 +137,7 @@ class _CustomerRows:
                 record["id"] = make_id(PREFIX, number)
                 numbered.append((number, record))
         numbered.sort(key=lambda pair: pair[0])
-        insert_many_numbered(tx, TABLE, numbered)
+        insert_customers(tx, numbered)
         record_audits(self.ctx, tx, [{"action": "import", "table": TABLE, "record_id": r["id"],
                                       "fields": filled_fields(r)} for _n, r in numbered])
 

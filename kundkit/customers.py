@@ -2,6 +2,8 @@
 
 A customer's id is ``K`` and a number that is never reused (``K1042``); the number is also the
 TinyDB document id, so finding a customer by id is one dictionary access on any size of register.
+The table is split into buckets of a thousand customers by number (``customers/k1.json`` holds
+K1000–K1999), so that reading or changing one customer opens one small file, not the register.
 
 Identifiers are stored in one canonical form (organisation number ``NNNNNN-NNNN``, personal
 identity number ``YYYYMMDD-NNNN``, e-mail with a lower-case domain, phone in E.164), which is what
@@ -12,7 +14,7 @@ on the few customers that share a word-start with the new name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 TABLE = "customers"
 PREFIX = "K"
 FIRST_NUMBER = 1001
+BUCKET = 1000
 KINDS = ("company", "person")
 CHANNELS = ("email", "sms", "post", "phone")
 LANGUAGES = ("sv", "en")
@@ -284,24 +287,67 @@ def parse_customer_id(text: str) -> int:
     return number
 
 
+def customer_bucket(number: int) -> str:
+    """The partition of the customers table that holds customer number ``number`` (1042 → ``k1``)."""
+    return f"k{number // BUCKET}"
+
+
+def customer_buckets(tx: Transaction) -> list[str]:
+    """The buckets that exist, in customer number order."""
+    return sorted(tx.partitions(TABLE), key=lambda name: int(name[1:]))
+
+
+def stored_customer(tx: Transaction, customer_id: str) -> dict[str, Any] | None:
+    """The customer record as stored (do not change it: copy first), or None; opens one bucket."""
+    number = number_of(customer_id, PREFIX)
+    if number is None:
+        return None
+    return tx.raw(TABLE, customer_bucket(number)).get(str(number))
+
+
+def iter_customers(tx: Transaction) -> Iterator[dict[str, Any]]:
+    """Every customer as stored, in id order, bucket by bucket (copy before changing)."""
+    for bucket in customer_buckets(tx):
+        raw = tx.raw(TABLE, bucket)
+        for key in sorted(raw, key=int):
+            yield raw[key]
+
+
+def customer_records(tx: Transaction) -> dict[str, dict[str, Any]]:
+    """Every customer as stored, by number as text (``"1042"``): for look-ups in a scan."""
+    out: dict[str, dict[str, Any]] = {}
+    for bucket in customer_buckets(tx):
+        out.update(tx.raw(TABLE, bucket))
+    return out
+
+
+def insert_customers(tx: Transaction, records: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert new customers (number, record), one table rebuild per bucket touched."""
+    from kundkit.idtable import insert_many_numbered
+
+    by_bucket: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, record in records:
+        by_bucket.setdefault(customer_bucket(number), []).append((number, record))
+    for bucket, items in by_bucket.items():
+        insert_many_numbered(tx, TABLE, items, bucket)
+
+
 def get_customer(tx: Transaction, customer_id: str) -> dict[str, Any]:
     """The customer ``customer_id`` (``K1042``; ``1042`` works too); :class:`NotFound` otherwise."""
-    parse_customer_id(customer_id)
-    found = get_numbered(tx, TABLE, customer_id, PREFIX)
+    number = parse_customer_id(customer_id)
+    found = get_numbered(tx, TABLE, customer_id, PREFIX, customer_bucket(number))
     if found is None:
         raise NotFound(_("no customer with id '{id}' (see 'kundkit customer find')").format(id=customer_id))
     return found
 
 
 def customer_exists(tx: Transaction, customer_id: str) -> bool:
-    number = number_of(customer_id, PREFIX)
-    return number is not None and str(number) in tx.raw(TABLE)
+    return stored_customer(tx, customer_id) is not None
 
 
 def all_customers(tx: Transaction) -> list[dict[str, Any]]:
     """Every customer as stored, in id order (the records themselves: copy before changing)."""
-    raw = tx.raw(TABLE)
-    return [raw[k] for k in sorted(raw, key=int)]
+    return list(iter_customers(tx))
 
 
 def _digits(text: str) -> str:
@@ -341,7 +387,7 @@ def find_customers(tx: Transaction, text: str) -> list[dict[str, Any]]:
     """Customers matching ``text`` anywhere a person would look, in id order."""
     direct = number_of(text, PREFIX)
     if direct is not None and text.strip()[:1].isalpha():
-        found = get_numbered(tx, TABLE, text, PREFIX)
+        found = get_numbered(tx, TABLE, text, PREFIX, customer_bucket(direct))
         if found is not None:
             return [found]
     return [dict(r) for r in all_customers(tx) if not r.get("forgotten_at") and matches_text(r, text)]
@@ -451,7 +497,7 @@ def create_customer(ctx: Context, tx: Transaction, fields: dict[str, Any], *, fo
         checked["manager"] = assign_manager(ctx, tx, checked)
     number = tx.next_id("customer", start=FIRST_NUMBER)
     record = new_record(make_id(PREFIX, number), checked, check)
-    insert_numbered(tx, TABLE, record, number)
+    insert_numbered(tx, TABLE, record, number, customer_bucket(number))
     record_audit(ctx, tx, action="create", table=TABLE, record_id=record["id"], fields=filled_fields(record))
     return record
 
@@ -465,8 +511,11 @@ def register_customer(ctx: Context, fields: dict[str, Any], *, force: bool = Fal
     return record
 
 
-def _store(tx: Transaction, record: dict[str, Any]) -> None:
-    replace_doc(tx, TABLE, parse_customer_id(record["id"]), record)
+def store_customer(tx: Transaction, record: dict[str, Any]) -> None:
+    """Replace the stored customer ``record["id"]`` with ``record`` (the whole record)."""
+    number = parse_customer_id(record["id"])
+    replace_doc(tx, TABLE, number, record, customer_bucket(number))
+
 
 
 def edit_customer(ctx: Context, tx: Transaction, customer_id: str, changes: dict[str, Any], *,
@@ -495,7 +544,7 @@ def edit_customer(ctx: Context, tx: Transaction, customer_id: str, changes: dict
             raise duplicate_error(matches)
     changed = [k for k in FIELDS if new.get(k) != old.get(k)]
     if changed:
-        _store(tx, new)
+        store_customer(tx, new)
         record_audit(ctx, tx, action="update", table=TABLE, record_id=old["id"], fields=changed)
     if manager is not None and manager != old.get("manager"):
         new = reassign(ctx, tx, old["id"], manager)
@@ -509,7 +558,7 @@ def set_consent(ctx: Context, tx: Transaction, customer_id: str, channel: str, g
     old = get_customer(tx, customer_id)
     new = {**old, "consent": {**(old.get("consent") or {}),
                               channel: {"given": given, "at": stamp(ctx), "how": how, "by": ctx.actor}}}
-    _store(tx, new)
+    store_customer(tx, new)
     record_audit(ctx, tx, action="consent", table=TABLE, record_id=old["id"], fields=[f"consent.{channel}"])
     return new
 
@@ -526,7 +575,7 @@ def reassign(ctx: Context, tx: Transaction, customer_id: str, manager: str) -> d
     if previous == manager:
         return old
     new = {**old, "manager": manager}
-    _store(tx, new)
+    store_customer(tx, new)
     moved = move_open_tasks(ctx, tx, customer=old["id"], from_assignee=previous, to_assignee=manager)
     record_audit(ctx, tx, action="assign", table=TABLE, record_id=old["id"], fields=["manager"],
                  detail={"from": previous, "to": manager, "tasks_moved": moved})

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kundkit.customers import TABLE
+from kundkit.customers import TABLE, customer_buckets
 from kundkit.errors import Conflict
 from kundkit.i18n import _
 
@@ -81,7 +81,8 @@ def _dice(a: frozenset[str], b: frozenset[str]) -> float:
 @dataclass
 class _KeyIndex:
     raw: dict[str, Any]
-    size: int
+    sources: list[dict[str, Any]]
+    sizes: list[int]
     exact: dict[tuple[str, str], list[str]]
     names: dict[tuple[bool, bool], dict[str, list[Any]]] | None = None
     pairs: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -102,17 +103,24 @@ def _key_pairs(record: dict[str, Any]) -> Iterable[tuple[str, str]]:
 
 
 def _index(tx: Transaction) -> _KeyIndex:
-    raw = tx.raw(TABLE)
+    # The buckets' dicts as the store holds them now: a write replaces or grows them, and then
+    # the index is rebuilt.
+    sources = [tx.raw(TABLE, bucket) for bucket in customer_buckets(tx)]
+    sizes = [len(source) for source in sources]
     cached: _KeyIndex | None = getattr(tx, "_kundkit_customer_index", None)
-    if cached is not None and cached.raw is raw and cached.size == len(raw):
+    if cached is not None and cached.sizes == sizes and all(
+            a is b for a, b in zip(cached.sources, sources)):
         return cached
+    raw: dict[str, Any] = {}
+    for source in sources:
+        raw.update(source)
     exact: dict[tuple[str, str], list[str]] = {}
     for key, record in raw.items():
         if record.get("forgotten_at"):
             continue
         for pair in _key_pairs(record):
             exact.setdefault(pair, []).append(key)
-    index = _KeyIndex(raw, len(raw), exact)
+    index = _KeyIndex(raw, sources, sizes, exact)
     tx._kundkit_customer_index = index  # type: ignore[attr-defined]
     return index
 

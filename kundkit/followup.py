@@ -138,6 +138,7 @@ def outcome(task: dict[str, Any] | None, today: date) -> str:
 def followup_sales(ctx: Context, since: date | None, until: date | None) -> list[dict[str, Any]]:
     """Every key-product sale in the period (voided ones left out) with its consultation's fate:
     ``{"purchase", "date", "customer", "sku", "manager", "task", "due", "done_at", "outcome"}``."""
+    from kundkit.customers import customer_records
     from kundkit.purchase_store import iter_purchases
 
     today = ctx.today()
@@ -147,7 +148,7 @@ def followup_sales(ctx: Context, since: date | None, until: date | None) -> list
         # in the purchase's record, but its task names the purchase and the product.
         by_sale = {(t["ref"].get("purchase"), t["ref"].get("sku")): t["id"] for t in tasks.values()
                    if t.get("source") == SOURCE and isinstance(t.get("ref"), dict)}
-        customers = tx.raw("customers")
+        customers = customer_records(tx)
         rows = []
         for record in iter_purchases(tx, since, until):
             if record["kind"] != "sale" or record.get("voided_by"):

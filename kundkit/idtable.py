@@ -31,27 +31,30 @@ def make_id(prefix: str, number: int) -> str:
     return f"{prefix}{number}"
 
 
-def get_numbered(tx: Transaction, table: str, record_id: str, prefix: str) -> dict[str, Any] | None:
+def get_numbered(tx: Transaction, table: str, record_id: str, prefix: str,
+                 partition: str | None = None) -> dict[str, Any] | None:
     """The record with readable id ``record_id`` (a copy), or None."""
     number = number_of(record_id, prefix)
     if number is None:
         return None
-    found = tx.raw(table).get(str(number))
+    found = tx.raw(table, partition).get(str(number))
     return copy.deepcopy(found) if found is not None else None
 
 
-def insert_numbered(tx: Transaction, table: str, record: dict[str, Any], number: int) -> None:
+def insert_numbered(tx: Transaction, table: str, record: dict[str, Any], number: int,
+                    partition: str | None = None) -> None:
     from tinydb.table import Document
 
-    tx.table(table).insert(Document(record, doc_id=number))
+    tx.table(table, partition).insert(Document(record, doc_id=number))
 
 
-def insert_many_numbered(tx: Transaction, table: str, records: list[tuple[int, dict[str, Any]]]) -> None:
+def insert_many_numbered(tx: Transaction, table: str, records: list[tuple[int, dict[str, Any]]],
+                         partition: str | None = None) -> None:
     """Insert many records in one table rebuild (TinyDB's insert costs O(table) per call)."""
     from tinydb.table import Document
 
     if records:
-        tx.table(table).insert_multiple([Document(record, doc_id=n) for n, record in records])
+        tx.table(table, partition).insert_multiple([Document(record, doc_id=n) for n, record in records])
 
 
 def replace_doc(tx: Transaction, table: str, doc_id: int, record: dict[str, Any],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kundkit.customers import TABLE, settings
+from kundkit.customers import iter_customers, settings
 
 if TYPE_CHECKING:
     from kundkit.context import Context
@@ -40,7 +40,7 @@ class ManagerPicker:
     def loads(self) -> dict[str, int]:
         if self._loads is None:
             loads = {sid: 0 for sid in self.eligible}
-            for record in self.tx.raw(TABLE).values():
+            for record in iter_customers(self.tx):
                 manager = record.get("manager")
                 if manager in loads and not record.get("forgotten_at"):
                     loads[manager] += 1

@@ -93,20 +93,18 @@ class _Checker:
         self.price_errors: dict[str, str] = {}  # why a price text is not an amount (to_money's word)
         self.orders: dict[str, list[_Line]] = {}  # order id → its lines, in file order
         self.imported = imported_orders(tx)
-        self.register = tx.raw("customers")
         self.problems: list[Problem] = []
         self.count = 0
 
     def customer(self, text: str) -> str | None:
         found = self.customers.get(text, False)
         if found is False:
-            from kundkit.customers import customer_exists, parse_customer_id
+            from kundkit.customers import parse_customer_id, stored_customer
 
             found = None
-            if customer_exists(self.tx, text):
-                number = parse_customer_id(text)
-                if not self.register.get(str(number), {}).get("forgotten_at"):
-                    found = f"K{number}"
+            stored = stored_customer(self.tx, text)
+            if stored is not None and not stored.get("forgotten_at"):
+                found = f"K{parse_customer_id(text)}"
             self.customers[text] = found
         return found
 

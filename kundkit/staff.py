@@ -138,7 +138,9 @@ def set_active(ctx: Context, tx: Transaction, staff_id: str, active: bool) -> di
 def workload(tx: Transaction) -> dict[str, dict[str, int]]:
     """For each staff id: how many customers they manage and how many open tasks they have."""
     out: dict[str, dict[str, int]] = {}
-    for record in tx.raw("customers").values():
+    from kundkit.customers import iter_customers
+
+    for record in iter_customers(tx):
         manager = record.get("manager")
         if manager and not record.get("forgotten_at"):
             out.setdefault(manager, {"customers": 0, "open_tasks": 0})["customers"] += 1

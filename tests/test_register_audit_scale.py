@@ -40,9 +40,8 @@ def _big_register(business: Path, n: int) -> None:
     """``n`` customers written straight into the store (as an import would, but quicker)."""
     import random
 
-    from kundkit.customers import FIRST_NUMBER
+    from kundkit.customers import FIRST_NUMBER, insert_customers
     from kundkit.identity import _luhn_digit
-    from kundkit.idtable import insert_many_numbered
 
     rnd = random.Random(42)
     surnames = ("Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson "
@@ -66,7 +65,7 @@ def _big_register(business: Path, n: int) -> None:
         records.append((number, record))
     ctx = context(business)
     with ctx.store.transaction() as tx:
-        insert_many_numbered(tx, "customers", records)
+        insert_customers(tx, records)
         tx.meta.setdefault("counters", {})["customer"] = FIRST_NUMBER + n - 1
         tx.set_meta("counters", tx.meta["counters"])
 

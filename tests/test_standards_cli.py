@@ -45,10 +45,10 @@ def staff(business: Path) -> None:
 @pytest.fixture
 def customer(business: Path) -> str:
     from kundkit.context import Context
-    from kundkit.idtable import insert_numbered
+    from kundkit.customers import insert_customers
 
     with Context().store.transaction() as tx:
-        insert_numbered(tx, "customers", {"id": "K1001", "name": "Bygg & Montage AB"}, 1001)
+        insert_customers(tx, [(1001, {"id": "K1001", "name": "Bygg & Montage AB"})])
     return "K1001"
 
 

@@ -109,4 +109,8 @@ def all_records(business: Path, table: str) -> list[dict[str, Any]]:
             from kundkit.workflows.runs import iter_runs
 
             return [dict(r) for r in iter_runs(tx)]
+        if table == "customers":
+            from kundkit.customers import iter_customers
+
+            return [dict(r) for r in iter_customers(tx)]
         return [dict(r) for r in tx.raw(table).values()]

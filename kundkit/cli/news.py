@@ -273,13 +273,14 @@ def news_list(ctx: Context, output_format: str, table_style: str) -> None:
 @pass_ctx
 def news_show(ctx: Context, sendout_id: str, output_format: str, table_style: str) -> None:
     """Show a send-out and what happened to each customer's message."""
+    from kundkit.customers import iter_customers
     from kundkit.interactions import sendout_interactions
     from kundkit.sendouts import get_sendout
 
     with ctx.store.read() as tx:
         record = get_sendout(tx, sendout_id)
         messages = sendout_interactions(tx, record["id"], record["partition"])
-        names = {str(r.get("id")): r.get("name") for r in tx.raw("customers").values()}
+        names = {str(r.get("id")): r.get("name") for r in iter_customers(tx)}
     rows = [{**m, "name": names.get(m["customer"])} for m in messages]
     if output_format == "json":
         click.echo(to_json({**record, "messages": rows}))

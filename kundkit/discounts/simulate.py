@@ -111,9 +111,10 @@ def simulate(tx: Transaction, setups: Mapping[str, Setup], first: date,
              last: date) -> list[SegmentEffect]:
     """Replay every purchase up to ``last``; effects of the sales dated ``first``–``last`` by
     customer segment (the customer's segment today)."""
+    from kundkit.customers import iter_customers
     from kundkit.purchase_store import iter_purchases
 
-    customers = {record["id"]: record for record in tx.raw("customers").values()}
+    customers = {record["id"]: record for record in iter_customers(tx)}
     voided = {r["credits"] for r in iter_purchases(tx, None, last) if r["kind"] == "credit"}
     replays = [_Replay(name, setup, voided) for name, setup in setups.items()]
     effects: dict[str, SegmentEffect] = {}

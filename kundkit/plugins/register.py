@@ -105,13 +105,12 @@ def customer_data(ctx: Context, tx: Transaction, customer_id: str) -> dict[str, 
 @hookimpl
 def forget_customer(ctx: Context, tx: Transaction, customer_id: str, pseudonym: str,
                     customer: dict[str, Any]) -> dict[str, int]:
-    from kundkit.customers import TABLE, parse_customer_id
+    from kundkit.customers import store_customer
     from kundkit.idtable import replace_doc, replace_many, stamp
     from kundkit.privacy import erased_customer, personal_needles, scrub
 
     patterns = personal_needles(customer).all()
-    replace_doc(tx, TABLE, parse_customer_id(customer_id),
-                erased_customer(customer, pseudonym, stamp(ctx), ctx.actor))
+    store_customer(tx, erased_customer(customer, pseudonym, stamp(ctx), ctx.actor))
     counts = {"customers": 1}
 
     tasks: dict[int, dict[str, Any]] = {}
