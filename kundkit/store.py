@@ -4,8 +4,9 @@ Nothing else opens the database files. The layout (all JSON, in TinyDB's format)
 
     data/
       meta.json                 schema version and id counters
-      customers.json            one file per table ...
-      purchases/2026-11.json    ... and large tables split into partitions (e.g. by month)
+      staff.json                one file per table ...
+      customers/k1.json         ... and large tables split into partitions (customers by the
+      purchases/2026-11.json    thousand, purchases by month)
       .lock                     the inter-process lock
 
 Guarantees:
