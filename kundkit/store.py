@@ -81,6 +81,10 @@ def _loads(raw: bytes) -> Any:
     return orjson.loads(raw)
 
 
+class _LockTimeout(Exception):
+    """The lock was not had within the timeout (filelock's Timeout on Windows)."""
+
+
 class _QueuedLock:
     """An exclusive ``flock`` that waits in the kernel's queue instead of polling.
 
@@ -98,8 +102,6 @@ class _QueuedLock:
     def acquire(self) -> None:
         import fcntl
         import threading
-
-        from filelock import Timeout
 
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -137,7 +139,7 @@ class _QueuedLock:
                 self.fd = fd
                 return
             state["abandoned"] = True
-        raise Timeout(str(self.path))
+        raise _LockTimeout(str(self.path))
 
     def release(self) -> None:
         import fcntl
@@ -151,9 +153,16 @@ class _QueuedLock:
 def _lock_for(path: Path, timeout: float) -> Any:
     if os.name == "posix":
         return _QueuedLock(path, timeout)
-    from filelock import FileLock  # Windows: the library's lock, which polls
+    from filelock import FileLock, Timeout  # Windows: the library's lock, which polls
 
-    return FileLock(str(path), timeout=timeout)
+    class _WindowsLock(FileLock):
+        def acquire(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().acquire(*args, **kwargs)
+            except Timeout:
+                raise _LockTimeout(str(path)) from None
+
+    return _WindowsLock(str(path), timeout=timeout)
 
 
 class _MemoryStorage:
@@ -189,8 +198,6 @@ class Store:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        from filelock import Timeout
-
         self.root.mkdir(parents=True, exist_ok=True)
         key = str(self.root.resolve())
         if key in _HELD:
@@ -201,7 +208,7 @@ class Store:
         lock = _lock_for(self.root / LOCK, self.lock_timeout)
         try:
             lock.acquire()
-        except Timeout:
+        except _LockTimeout:
             raise StoreLocked(_("the store {path} is busy: another kundkit process has held it for "
                                 "more than {seconds:g} s; try again").format(
                 path=self.root, seconds=self.lock_timeout)) from None
