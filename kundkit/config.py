@@ -180,34 +180,49 @@ def _cache_file(config: Config) -> Path:
     return config.store_path / ".config-ok"
 
 
+def code_stamp() -> str:
+    """The newest modification time of kundkit's own modules: a configuration validated by other
+    code (an upgrade, or a developer's edit) is validated again."""
+    newest = 0
+    for folder, _dirs, files in os.walk(Path(__file__).parent):
+        for name in files:
+            if name.endswith(".py"):
+                newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+    return str(newest)
+
+
+def config_cached(config: Config, fingerprint: str) -> bool:
+    """Whether exactly this configuration passed validation under exactly these plugins before."""
+    try:
+        return _cache_file(config).read_text() == _digest(config, fingerprint)
+    except OSError:
+        return False
+
+
+def _digest(config: Config, fingerprint: str) -> str:
+    from kundkit import __version__
+
+    text = getattr(config, "_text", "")
+    return hashlib.sha256("\0".join((text, fingerprint, __version__, code_stamp())).encode()).hexdigest()
+
+
 def validate_config(config: Config, sections: dict[str, dict[str, Any]],
                     checks: list[Problem] | Callable[[], list[Problem]] | None = None,
                     fingerprint: str = "") -> None:
     """Raise :class:`ConfigProblems` listing every problem, or return if the file is valid.
 
-    ``checks`` are the plugins' semantic checks, or a function giving them, called only when this
-    configuration (its text, the schema and ``fingerprint`` — the loaded plugins and versions) has
-    not been validated before.
+    ``checks`` are the plugins' semantic checks, or a function giving them. A configuration that
+    passes is remembered (:func:`config_cached`) under ``fingerprint`` — the loaded plugins with
+    their versions and local files' times — with kundkit's version and code.
     """
-    schema = config_schema(sections)
-    text = getattr(config, "_text", "")
-    digest = hashlib.sha256((text + fingerprint + json.dumps(schema, sort_keys=True, default=str))
-                            .encode()).hexdigest()
-    cache = _cache_file(config)
-    try:
-        cached = cache.read_text() == digest
-    except OSError:
-        cached = False
-    if cached:
-        return
     from kundkit.schemacheck import validate
 
-    problems = validate(config.doc, schema)
+    problems = validate(config.doc, config_schema(sections))
     problems += (checks() if callable(checks) else checks) or []
     if problems:
         raise ConfigProblems(problems)
     if config.store_path.is_dir():
         try:
-            cache.write_text(digest)
+            _cache_file(config).write_text(_digest(config, fingerprint))
         except OSError:
             pass  # a read-only store folder only costs the next command the validation

@@ -57,7 +57,7 @@ class Context:
     @cached_property
     def config(self) -> Config:
         """The validated configuration (core keys and every plugin's section)."""
-        from kundkit.config import validate_config
+        from kundkit.config import config_cached, validate_config
 
         config = self.raw_config
         plugins = self.plugins
@@ -73,7 +73,8 @@ class Context:
             f"{i.name}={i.version}@{i.location}"
             + (f":{os.stat(i.location).st_mtime_ns}" if i.source == "local" and os.path.exists(i.location) else "")
             for i in plugins.infos.values())
-        validate_config(config, plugins.config_sections(), checks, fingerprint)
+        if not config_cached(config, fingerprint):  # the plugins' schemas import much code
+            validate_config(config, plugins.config_sections(), checks, fingerprint)
         return config
 
     # -- plugins ----------------------------------------------------------------------------------

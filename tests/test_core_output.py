@@ -27,9 +27,19 @@ def test_plain_record_matches_tabulate(seed: int) -> None:
     assert drawn == expected
 
 
-def test_wide_or_multiline_cells_are_left_to_tabulate() -> None:
+@pytest.mark.parametrize("seed", range(30))
+def test_plain_record_with_cells_of_several_lines_matches_tabulate(seed: int) -> None:
+    rng = random.Random(seed)
+    values = ["T1 Ring\n  T2 indented \nT3", "  lead\ntrail  ", "Åsa", "", "a\n\nb", "one"]
+    fields = ["Open tasks", "Name", "Multi field\nx", "ID"]
+    rows = [{"field": rng.choice(fields), "value": rng.choice(values)} for _ in range(rng.randint(1, 6))]
+    expected = tabulate([[r["field"], r["value"]] for r in rows], tablefmt="plain",
+                        disable_numparse=True, colalign=["left", "left"])
+    assert _plain_pairs(rows) == expected
+
+
+def test_wide_cells_are_left_to_tabulate() -> None:
     assert _plain_pairs([{"field": "Namn", "value": "東京"}]) is None
-    assert _plain_pairs([{"field": "Note", "value": "a\nb"}]) is None
     out = io.StringIO()
     render_record({"n": "a\nb"}, [Column("n", "Note")], output_format="table", stream=out)
     assert out.getvalue() == "Note  a\n      b\n"
@@ -53,3 +63,18 @@ def test_json_keeps_money_as_text_and_csv_as_written() -> None:
     render(rows, [Column("id", "ID"), Column("net", "Net"), Column("tags", "Tags")], output_format="csv",
            stream=out)
     assert out.getvalue() == "id,net,tags\nP1,1234.50,a;b\n"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_simple_table_matches_tabulate(seed: int) -> None:
+    from kundkit.cli.output import table_text
+
+    rng = random.Random(seed)
+    cells = ["K1001", "Mälardalens Bygg AB", "", " padded ", "1 234,50 kr", "-SEK 10.00", "100.2 %",
+             "██▍", "Åsa", "x" * 30, "yes", "0"]
+    columns = [Column(f"c{i}", rng.choice(["ID", "Name", "Net sales", "Share", "Ö", "Status"]),
+                      rng.choice(["left", "right"])) for i in range(rng.randint(1, 6))]
+    rows = [{c.key: rng.choice(cells) for c in columns} for _ in range(rng.randint(1, 9))]
+    expected = tabulate([[r[c.key] for c in columns] for r in rows], headers=[c.header for c in columns],
+                        tablefmt="simple", disable_numparse=True, colalign=[c.align for c in columns])
+    assert table_text(rows, columns, "simple") == expected

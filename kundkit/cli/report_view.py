@@ -22,39 +22,8 @@ from kundkit.reports.labels import (
 
 
 def table_text(rows: list[dict[str, Any]], columns: list[Column], style: str) -> str:
-    """A table as ``kundkit.cli.output.table_text`` draws it; the default style ("simple") is
-    drawn here, the same to the character, because tabulate takes seconds over the ten thousand
-    rows of a big customer report (it measures and parses every cell in several passes)."""
-    if style != "simple" or not rows:
-        return tabulated(rows, columns, style)
-    from kundkit.cli.output import _shown
-
-    headers = [_(c.header) for c in columns]
-    body = [[(c.show(row.get(c.key)) if c.show else _shown(row.get(c.key))).strip()
-             for c in columns] for row in rows]
-    if any("\n" in cell for line in body for cell in line) or not _plain_widths(headers, body):
-        return tabulated(rows, columns, style)
-    # tabulate's "simple": cells without their surrounding spaces, each column as wide as its
-    # widest cell or its header plus two, columns two spaces apart, no spaces at the end of a line.
-    widths = [max([len(h) + 2] + [len(line[i]) for line in body]) for i, h in enumerate(headers)]
-    right = [c.align == "right" for c in columns]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(cell.rjust(w) if r else cell.ljust(w)
-                         for cell, w, r in zip(cells, widths, right)).rstrip()
-
-    out = [line([h.strip() for h in headers]), "  ".join("-" * w for w in widths)]
-    out.extend(line(cells) for cells in body)
-    return "\n".join(out)
-
-
-def _plain_widths(headers: list[str], body: list[list[str]]) -> bool:
-    """Whether every character takes one column, as ``len`` counts (no wide or combining ones)."""
-    import unicodedata
-
-    seen = set("".join(headers)).union(*("".join(line) for line in body))
-    return all(not unicodedata.combining(ch) and unicodedata.east_asian_width(ch) not in "WF"
-               and ch.isprintable() for ch in seen)
+    """A table as every listing draws it (the "simple" style without tabulate's cost)."""
+    return tabulated(rows, columns, style)
 
 
 def _ascii() -> bool:
