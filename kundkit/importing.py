@@ -127,7 +127,7 @@ def detect_format(path: Path, given: str | None = None) -> str:
     return "json" if head.startswith(("[", "{")) else "csv"
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -140,7 +140,7 @@ def _read_text(path: Path) -> str:
             file=path, reason=exc.strerror or exc), field="file") from None
 
 
-def _delimiter(header: str) -> str:
+def guess_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -149,7 +149,7 @@ def _delimiter(header: str) -> str:
 def read_csv(text: str, file: str, known: Sequence[str] | None = None) -> list[Row]:
     """Rows of a CSV text with a header line; unknown or repeated columns are problems."""
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line))
     try:
         header = next(reader)
     except StopIteration:
@@ -241,7 +241,7 @@ def _line(text: str, pos: int) -> int:
 def read_rows(path: Path, *, fmt: str | None = None, known: Sequence[str] | None = None) -> list[Row]:
     """The rows of a CSV or JSON file (format from ``fmt``, else the suffix, else the content)."""
     kind = detect_format(path, fmt)
-    text = _read_text(path)
+    text = read_text(path)
     return read_json(text, str(path), known) if kind == "json" else read_csv(text, str(path), known)
 
 

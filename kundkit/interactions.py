@@ -15,7 +15,7 @@ A record::
 or in (the customer contacted us); ``channel`` a channel name (``email``, ``outbox``, ``sms``,
 ``letter``, ``phone``, a plugin's) or ``in-person``; ``status`` (sent, failed, skipped) only for
 messages. Walks through a service standard (``standards guide --log``) are interactions of kind
-``guide``; older ones may sit in the unsplit ``interactions.json``, which is read too.
+``guide``.
 """
 
 from __future__ import annotations
@@ -138,8 +138,7 @@ def record_interaction(ctx: Context, tx: Transaction, *, customer: str, channel:
 
 def update_interactions(tx: Transaction, records: Iterable[dict[str, Any]],
                         partition: str | None) -> None:
-    """Replace stored records (matched by id) in one partition (None: the unsplit table), in one
-    table rebuild."""
+    """Replace stored records (matched by id) in one month's partition, in one table rebuild."""
     from kundkit.idtable import replace_many
 
     by_number: dict[int, dict[str, Any]] = {}
@@ -151,12 +150,11 @@ def update_interactions(tx: Transaction, records: Iterable[dict[str, Any]],
     replace_many(tx, TABLE, by_number, partition)
 
 
-def _sources(tx: Transaction) -> list[str | None]:
-    # None is the unsplit table that the standards guide's log wrote first.
-    return [None, *tx.partitions(TABLE)]
+def _sources(tx: Transaction) -> list[str]:
+    return tx.partitions(TABLE)
 
 
-def get_interaction(tx: Transaction, interaction_id: str) -> tuple[dict[str, Any], str | None]:
+def get_interaction(tx: Transaction, interaction_id: str) -> tuple[dict[str, Any], str]:
     """The interaction ``I1042`` (a copy) and the partition it lives in."""
     number = number_of(interaction_id, PREFIX)
     if number is not None:
@@ -177,7 +175,7 @@ def customer_history(tx: Transaction, customer_id: str, *, kinds: Iterable[str] 
     wanted = set(kinds) if kinds else None
     out: list[dict[str, Any]] = []
     for partition in _sources(tx):
-        if since and partition is not None and partition < since[:7]:
+        if since and partition < since[:7]:
             continue
         for record in tx.raw(TABLE, partition).values():
             if record.get("customer") != customer:
@@ -198,7 +196,7 @@ def sendout_interactions(tx: Transaction, sendout_id: str, partition: str) -> li
     return rows
 
 
-def all_interactions(tx: Transaction) -> Iterable[tuple[str | None, dict[str, Any]]]:
+def all_interactions(tx: Transaction) -> Iterable[tuple[str, dict[str, Any]]]:
     """(partition, record) of every interaction as stored: do not change them, copy first."""
     for partition in _sources(tx):
         for record in tx.raw(TABLE, partition).values():

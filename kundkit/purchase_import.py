@@ -291,12 +291,12 @@ def _csv_rows(path: Path, checker: _Checker, progress: Callable[[int, int], None
     import csv
     import io
 
-    from kundkit.importing import _delimiter, _read_text, read_csv, unprotect_cell
+    from kundkit.importing import guess_delimiter, read_csv, read_text, unprotect_cell
 
-    text = _read_text(path)
+    text = read_text(path)
     first_line = text.split("\n", 1)[0]
     read_csv(first_line + "\n", str(path), COLUMNS)  # raises on an unknown or repeated column
-    delimiter = _delimiter(first_line)
+    delimiter = guess_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     columns = {name: col for col, name in enumerate(header, start=1) if name}

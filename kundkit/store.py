@@ -418,6 +418,19 @@ class Transaction:
         storage = self._dbs[self._file_name(name, partition)][1]
         return storage.data.get(name, {})
 
+    def scan(self, name: str, partition: str | None = None) -> dict[str, dict[str, Any]]:
+        """The table's documents (doc id → dict) for one pass, not kept in the transaction.
+
+        For reads over many partitions (a report over years of purchases): each is read, scanned
+        and let go, instead of all being held until the transaction ends as :meth:`table` and
+        :meth:`raw` do. What this transaction changed already is seen. Do not modify the result.
+        """
+        key = self._file_name(name, partition)
+        if key in self._dbs:
+            return self._dbs[key][1].data.get(name, {})
+        path = self.store.root / key
+        return self.store.read_file(path).get(name, {}) if path.exists() else {}
+
     def partitions(self, name: str) -> list[str]:
         """The partitions of a split table that exist, sorted."""
         folder = self.store.root / name

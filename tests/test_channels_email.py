@@ -3,48 +3,20 @@ login, headers, Swedish text, the opt-out line, and the outbox's .eml files."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from channels_support import interactions, populate, set_section
+from smtp_support import Capture, authenticator, free_port
 
 PASSWORD = {"KUNDKIT_SMTP_PASSWORD": "hemligt-123"}
 OPT_OUT_SV = ("Vill du inte längre få nyheter från oss? Svara STOPP eller mejla "
               "kundtjanst@nordbygg.example.")
-
-
-@dataclass
-class Capture:
-    messages: list[dict[str, Any]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append({
-            "to": list(envelope.rcpt_tos), "raw": envelope.content,
-            "message": BytesParser(policy=policy.default).parsebytes(envelope.content),
-            "login": getattr(session.auth_data, "login", None)})
-        return "250 2.0.0 Ok: queued"
-
-
-def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                  auth_data: Any) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"kundtjanst" \
-        and auth_data.password == b"hemligt-123"
-    return AuthResult(success=ok, handled=False, auth_data=auth_data)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -52,7 +24,7 @@ def smtp(business: Path) -> Iterator[Capture]:
     handler = Capture()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port,
-                            authenticator=authenticator, auth_require_tls=False)
+                            authenticator=authenticator(b"kundtjanst", b"hemligt-123"), auth_require_tls=False)
     controller.start()
     set_section(business, "email", {
         "host": "127.0.0.1", "port": port, "security": "none", "user": "kundtjanst",

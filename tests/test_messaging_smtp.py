@@ -6,63 +6,25 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email import policy
-from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from kundkit.errors import ConfigError, DeliveryError
 from kundkit.messaging import Message, Recipient
 from kundkit.messaging.eml import build_email
 from kundkit.messaging.smtp import SmtpMailer, SmtpSettings, send_email
+from smtp_support import Capture, authenticator, free_port
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 ASA = Recipient("C-0001", "Åsa Öberg", email="asa@example.se")
 SENDER = "Blomsterhandeln i Växjö AB <info@blomster.example>"
 OPT_OUT = "Vill du inte få fler utskick? Svara NEJ på det här brevet."
 ENV = {"KUNDKIT_SMTP_PASSWORD": "hemligt-123"}
-
-
-@dataclass
-class Capture:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    messages: list[Any] = field(default_factory=list)
-    refuse: set[str] = field(default_factory=set)
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 Mailbox does not exist"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append({
-            "from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-            "message": BytesParser(policy=policy.default).parsebytes(envelope.content),
-            "login": getattr(session.auth_data, "login", None),
-            "tls": session.ssl is not None, "peer": session.peer})
-        return "250 2.0.0 Ok: queued"
-
-
-def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                  auth_data: Any) -> AuthResult:
-    ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"butik" \
-        and auth_data.password == b"hemligt-123"
-    return AuthResult(success=ok, handled=False, auth_data=auth_data)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+AUTH = authenticator(b"butik", b"hemligt-123")
 
 
 @pytest.fixture
@@ -70,7 +32,7 @@ def server() -> Iterator[tuple[Capture, int]]:
     handler = Capture()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port,
-                            authenticator=authenticator, auth_require_tls=False)
+                            authenticator=AUTH, auth_require_tls=False)
     controller.start()
     try:
         yield handler, port
@@ -239,7 +201,7 @@ def test_tls_with_login(certificate: tuple[Path, Path], security: Any) -> None:
     tls = {"tls_context": context, "require_starttls": True} if security == "starttls" \
         else {"ssl_context": context, "auth_require_tls": False}
     controller = Controller(handler, hostname="127.0.0.1", port=port,
-                            authenticator=authenticator, **tls)
+                            authenticator=AUTH, **tls)
     controller.start()
     try:
         settings = SmtpSettings(host="127.0.0.1", port=port, security=security,
